@@ -1,0 +1,131 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+
+const char *ov_progname = "ov";
+int ov_verbosity = OV_NORMAL;
+
+void
+ov_set_progname(const char *argv0)
+{
+	const char *slash;
+
+	if (argv0 == NULL || *argv0 == '\0')
+		return;
+	slash = strrchr(argv0, '/');
+	ov_progname = slash ? slash + 1 : argv0;
+}
+
+static void
+emit(const char *file, long line, const char *level, const char *fmt,
+    va_list ap)
+{
+	/* One fprintf per part; stderr is unbuffered, so build the line first
+	 * and write it at once to keep lines from parallel runs whole. */
+	char msg[4096];
+	char text[3800];
+
+	ov_vformat(text, sizeof text, fmt, ap);
+	if (file != NULL && line > 0)
+		snprintf(msg, sizeof msg, "%s: %s:%ld: %s%s\n", ov_progname,
+		    file, line, level, text);
+	else if (file != NULL)
+		snprintf(msg, sizeof msg, "%s: %s: %s%s\n", ov_progname, file,
+		    level, text);
+	else
+		snprintf(msg, sizeof msg, "%s: %s%s\n", ov_progname, level,
+		    text);
+	fputs(msg, stderr);
+}
+
+void
+ov_vformat(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	int n;
+
+	n = vsnprintf(buf, size, fmt, ap);
+	if (n < 0)
+		snprintf(buf, size, "(message could not be formatted)");
+}
+
+void
+ov_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(NULL, 0, "", fmt, ap);
+	va_end(ap);
+}
+
+void
+ov_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ov_verbosity < OV_NORMAL)
+		return;
+	va_start(ap, fmt);
+	emit(NULL, 0, "warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void
+ov_note(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ov_verbosity < level)
+		return;
+	va_start(ap, fmt);
+	emit(NULL, 0, "", fmt, ap);
+	va_end(ap);
+}
+
+void
+ov_error_at(const char *file, long line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(file, line, "", fmt, ap);
+	va_end(ap);
+}
+
+void
+ov_warn_at(const char *file, long line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ov_verbosity < OV_NORMAL)
+		return;
+	va_start(ap, fmt);
+	emit(file, line, "warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void
+ov_die(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(NULL, 0, "", fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+void
+ov_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(NULL, 0, "", fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try '%s --help' for more information.\n",
+	    ov_progname);
+	exit(OV_EXIT_USAGE);
+}

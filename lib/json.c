@@ -1,0 +1,602 @@
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "civil.h"
+#include "diag.h"
+#include "json.h"
+
+bool
+ov_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *end = p + len;
+
+	while (p < end) {
+		unsigned c = *p;
+		size_t n;
+		unsigned cp;
+
+		if (c < 0x80) {
+			p++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			n = 1;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			n = 2;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			n = 3;
+			cp = c & 0x07;
+		} else {
+			return false;
+		}
+		if ((size_t)(end - p) <= n)
+			return false;
+		for (size_t i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		p += n + 1;
+	}
+	return true;
+}
+
+/* Finds "\u0000" escapes inside strings, which cJSON silently cuts at. */
+static bool
+has_nul_escape(const char *s, size_t len)
+{
+	const char *p = s, *end = s + len;
+
+	while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
+		if (end - p >= 6 && memcmp(p, "\\u0000", 6) == 0)
+			return true;
+		p += 2;	/* skip the escaped character, "\\" included */
+		if (p >= end)
+			break;
+	}
+	return false;
+}
+
+/* Checks numbers and duplicate keys of a parsed tree, recursively. */
+static int
+check_tree(struct ov_record *rec, const cJSON *item)
+{
+	const cJSON *child, *other;
+
+	if (cJSON_IsNumber(item)) {
+		if (!isfinite(item->valuedouble))
+			return ov_reject(rec, "number out of range (infinite "
+			    "or not a number)");
+		if (fabs(item->valuedouble) >= OV_JSON_MAX_EXACT)
+			return ov_reject(rec, "number out of range: "
+			    "magnitude 2^53 or more cannot be exact");
+		return 0;
+	}
+	if (!cJSON_IsObject(item) && !cJSON_IsArray(item))
+		return 0;
+	for (child = item->child; child != NULL; child = child->next) {
+		if (cJSON_IsObject(item))
+			for (other = item->child; other != child;
+			     other = other->next)
+				if (strcmp(other->string, child->string) == 0)
+					return ov_reject(rec,
+					    "duplicate key \"%s\"",
+					    child->string);
+		if (check_tree(rec, child) < 0) {
+			if (child->string != NULL &&
+			    strncmp(rec->error, "field ", 6) != 0) {
+				char reason[sizeof rec->error];
+
+				snprintf(reason, sizeof reason, "%s",
+				    rec->error);
+				ov_reject(rec, "field \"%s\": %s",
+				    child->string, reason);
+			}
+			return -1;
+		}
+	}
+	return 0;
+}
+
+cJSON *
+ov_record_parse(struct ov_record *rec)
+{
+	const char *end = NULL;
+	cJSON *obj;
+
+	if (!ov_utf8_valid(rec->text, rec->len))
+		return ov_reject(rec, "invalid UTF-8"), NULL;
+	if (has_nul_escape(rec->text, rec->len))
+		return ov_reject(rec, "string contains a NUL character "
+		    "(\\u0000)"), NULL;
+	obj = cJSON_ParseWithLengthOpts(rec->text, rec->len, &end, false);
+	if (obj == NULL) {
+		size_t at;
+
+		end = cJSON_GetErrorPtr();
+		at = end != NULL ? (size_t)(end - rec->text) : rec->len;
+		/* cJSON points at the last byte when the text ends early. */
+		if (at >= rec->len || (at + 1 == rec->len &&
+		    rec->text[at] != '}'))
+			ov_reject(rec, "invalid JSON: unexpected end of line");
+		else
+			ov_reject(rec, "invalid JSON at column %zu near "
+			    "'%.20s'", at + 1, rec->text + at);
+		return NULL;
+	}
+	for (const char *p = end; p != NULL && p < rec->text + rec->len; p++)
+		if (*p != ' ' && *p != '\t' && *p != '\0') {
+			cJSON_Delete(obj);
+			return ov_reject(rec, "invalid JSON: text after the "
+			    "object at column %zu",
+			    (size_t)(p - rec->text) + 1), NULL;
+		}
+	if (!cJSON_IsObject(obj)) {
+		cJSON_Delete(obj);
+		return ov_reject(rec, "invalid record: not a JSON object"),
+		    NULL;
+	}
+	if (check_tree(rec, obj) < 0) {
+		cJSON_Delete(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+const char *
+ov_json_peek(const char *text, size_t len, const char *key, size_t *vlen)
+{
+	size_t klen = strlen(key);
+	const char *p = text, *end = text + len;
+	int depth = 0;
+	bool expect_key = false;
+
+	/* A small lexer: strings are skipped whole, so a key is only matched
+	 * at the top level and never inside a value or a nested object. */
+	while (p < end) {
+		char c = *p;
+
+		if (c == '"') {
+			const char *s = ++p;
+			bool escaped = false;
+
+			while (p < end && *p != '"') {
+				if (*p == '\\') {
+					escaped = true;
+					p++;
+				}
+				p++;
+			}
+			if (p >= end)
+				return NULL;
+			if (depth == 1 && expect_key && !escaped &&
+			    (size_t)(p - s) == klen && memcmp(s, key, klen) == 0) {
+				const char *v = p + 1, *q;
+
+				while (v < end && (*v == ' ' || *v == '\t' ||
+				    *v == ':'))
+					v++;
+				if (v >= end || *v != '"')
+					return NULL;
+				for (q = ++v; q < end && *q != '"'; q++)
+					if (*q == '\\')
+						return NULL;
+				if (q >= end)
+					return NULL;
+				*vlen = (size_t)(q - v);
+				return v;
+			}
+			expect_key = false;
+		} else if (c == '{' || c == '[') {
+			depth++;
+			expect_key = c == '{';
+		} else if (c == '}' || c == ']') {
+			depth--;
+			expect_key = false;
+		} else if (c == ',') {
+			expect_key = true;
+		} else if (c != ' ' && c != '\t' && c != ':') {
+			expect_key = false;
+		}
+		p++;
+	}
+	return NULL;
+}
+
+static const cJSON *
+field(const cJSON *obj, const char *key)
+{
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	return cJSON_IsNull(item) ? NULL : item;
+}
+
+static int
+missing(struct ov_record *rec, const char *key, bool required)
+{
+	if (required)
+		return ov_reject(rec, "missing field \"%s\"", key);
+	return 0;
+}
+
+int
+ov_get_string(struct ov_record *rec, const cJSON *obj, const char *key,
+    bool required, const char **out)
+{
+	const cJSON *item = field(obj, key);
+
+	if (item == NULL)
+		return missing(rec, key, required);
+	if (!cJSON_IsString(item))
+		return ov_reject(rec, "field \"%s\": expected a string", key);
+	*out = item->valuestring;
+	return 1;
+}
+
+int
+ov_get_number(struct ov_record *rec, const cJSON *obj, const char *key,
+    bool required, double *out)
+{
+	const cJSON *item = field(obj, key);
+
+	if (item == NULL)
+		return missing(rec, key, required);
+	if (!cJSON_IsNumber(item))
+		return ov_reject(rec, "field \"%s\": expected a number", key);
+	*out = item->valuedouble;
+	return 1;
+}
+
+int
+ov_get_int(struct ov_record *rec, const cJSON *obj, const char *key,
+    bool required, int64_t *out)
+{
+	double v;
+	int rc = ov_get_number(rec, obj, key, required, &v);
+
+	if (rc <= 0)
+		return rc;
+	if (v != floor(v))
+		return ov_reject(rec, "field \"%s\": expected an integer, "
+		    "got %g", key, v);
+	*out = (int64_t)v;
+	return 1;
+}
+
+int
+ov_get_bool(struct ov_record *rec, const cJSON *obj, const char *key,
+    bool required, bool *out)
+{
+	const cJSON *item = field(obj, key);
+
+	if (item == NULL)
+		return missing(rec, key, required);
+	if (!cJSON_IsBool(item))
+		return ov_reject(rec, "field \"%s\": expected true or false",
+		    key);
+	*out = cJSON_IsTrue(item);
+	return 1;
+}
+
+int
+ov_get_time(struct ov_record *rec, const cJSON *obj, const char *key,
+    bool required, int64_t *out)
+{
+	const char *s;
+	char err[160];
+	int rc = ov_get_string(rec, obj, key, required, &s);
+
+	if (rc <= 0)
+		return rc;
+	if (ov_time_parse(s, strlen(s), out, err, sizeof err) < 0)
+		return ov_reject(rec, "field \"%s\": %s: \"%.40s\"", key, err,
+		    s);
+	return 1;
+}
+
+int
+ov_get_object(struct ov_record *rec, const cJSON *obj, const char *key,
+    bool required, const cJSON **out)
+{
+	const cJSON *item = field(obj, key);
+
+	if (item == NULL)
+		return missing(rec, key, required);
+	if (!cJSON_IsObject(item))
+		return ov_reject(rec, "field \"%s\": expected an object", key);
+	*out = item;
+	return 1;
+}
+
+static void
+reserve(struct ov_buf *b, size_t extra)
+{
+	size_t cap;
+	char *p;
+
+	if (b->len + extra <= b->cap)
+		return;
+	cap = b->cap ? b->cap : 256;
+	while (cap < b->len + extra)
+		cap *= 2;
+	p = realloc(b->data, cap);
+	if (p == NULL)
+		ov_die(OV_EXIT_RESOURCE, "out of memory");
+	b->data = p;
+	b->cap = cap;
+}
+
+void
+ov_buf_add(struct ov_buf *b, const void *data, size_t len)
+{
+	reserve(b, len + 1);
+	memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+}
+
+void
+ov_buf_addc(struct ov_buf *b, char c)
+{
+	reserve(b, 2);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+}
+
+void
+ov_buf_adds(struct ov_buf *b, const char *s)
+{
+	ov_buf_add(b, s, strlen(s));
+}
+
+void
+ov_buf_printf(struct ov_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	reserve(b, (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void
+ov_buf_free(struct ov_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+void
+ov_buf_add_json_string(struct ov_buf *b, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	reserve(b, len + 3);
+	b->data[b->len++] = '"';
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		reserve(b, 8);
+		if (c == '"' || c == '\\') {
+			b->data[b->len++] = '\\';
+			b->data[b->len++] = (char)c;
+		} else if (c >= 0x20) {
+			b->data[b->len++] = (char)c;
+		} else if (c == '\n') {
+			b->data[b->len++] = '\\';
+			b->data[b->len++] = 'n';
+		} else if (c == '\t') {
+			b->data[b->len++] = '\\';
+			b->data[b->len++] = 't';
+		} else if (c == '\r') {
+			b->data[b->len++] = '\\';
+			b->data[b->len++] = 'r';
+		} else {
+			memcpy(b->data + b->len, "\\u00", 4);
+			b->len += 4;
+			b->data[b->len++] = hex[c >> 4];
+			b->data[b->len++] = hex[c & 15];
+		}
+	}
+	b->data[b->len++] = '"';
+	b->data[b->len] = '\0';
+}
+
+void
+ov_buf_add_json_number(struct ov_buf *b, double v)
+{
+	char tmp[40];
+
+	if (!isfinite(v)) {
+		ov_buf_adds(b, "null");
+		return;
+	}
+	if (v == floor(v) && fabs(v) < OV_JSON_MAX_EXACT) {
+		ov_buf_printf(b, "%lld", (long long)v);
+		return;
+	}
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(tmp, sizeof tmp, "%.*g", prec, v);
+		if (strtod(tmp, NULL) == v)
+			break;
+	}
+	ov_buf_adds(b, tmp);
+}
+
+static void
+key(struct ov_buf *b, const char *k)
+{
+	if (b->len > 0 && b->data[b->len - 1] != '{')
+		ov_buf_addc(b, ',');
+	ov_buf_add_json_string(b, k, strlen(k));
+	ov_buf_addc(b, ':');
+}
+
+void
+ov_rec_begin(struct ov_buf *b, const char *kind)
+{
+	b->len = 0;
+	ov_buf_addc(b, '{');
+	ov_rec_str(b, "kind", kind);
+}
+
+void
+ov_rec_str(struct ov_buf *b, const char *k, const char *value)
+{
+	if (value == NULL)
+		return;
+	key(b, k);
+	ov_buf_add_json_string(b, value, strlen(value));
+}
+
+void
+ov_rec_num(struct ov_buf *b, const char *k, double value)
+{
+	key(b, k);
+	ov_buf_add_json_number(b, value);
+}
+
+void
+ov_rec_int(struct ov_buf *b, const char *k, int64_t value)
+{
+	key(b, k);
+	ov_buf_printf(b, "%lld", (long long)value);
+}
+
+void
+ov_rec_bool(struct ov_buf *b, const char *k, bool value)
+{
+	key(b, k);
+	ov_buf_adds(b, value ? "true" : "false");
+}
+
+void
+ov_rec_time(struct ov_buf *b, const char *k, int64_t t)
+{
+	char buf[OV_TIME_LEN];
+
+	ov_time_format(t, buf);
+	ov_rec_str(b, k, buf);
+}
+
+void
+ov_rec_null(struct ov_buf *b, const char *k)
+{
+	key(b, k);
+	ov_buf_adds(b, "null");
+}
+
+void
+ov_rec_raw(struct ov_buf *b, const char *k, const char *json, size_t len)
+{
+	key(b, k);
+	ov_buf_add(b, json, len);
+}
+
+void
+ov_json_print(struct ov_buf *b, const cJSON *value)
+{
+	const cJSON *child;
+
+	if (cJSON_IsString(value)) {
+		ov_buf_add_json_string(b, value->valuestring,
+		    strlen(value->valuestring));
+	} else if (cJSON_IsNumber(value)) {
+		ov_buf_add_json_number(b, value->valuedouble);
+	} else if (cJSON_IsTrue(value)) {
+		ov_buf_adds(b, "true");
+	} else if (cJSON_IsFalse(value)) {
+		ov_buf_adds(b, "false");
+	} else if (cJSON_IsArray(value) || cJSON_IsObject(value)) {
+		bool object = cJSON_IsObject(value);
+
+		ov_buf_addc(b, object ? '{' : '[');
+		for (child = value->child; child != NULL;
+		     child = child->next) {
+			if (child != value->child)
+				ov_buf_addc(b, ',');
+			if (object) {
+				ov_buf_add_json_string(b, child->string,
+				    strlen(child->string));
+				ov_buf_addc(b, ':');
+			}
+			ov_json_print(b, child);
+		}
+		ov_buf_addc(b, object ? '}' : ']');
+	} else {
+		ov_buf_adds(b, "null");
+	}
+}
+
+void
+ov_rec_json(struct ov_buf *b, const char *k, const cJSON *value)
+{
+	key(b, k);
+	ov_json_print(b, value);
+}
+
+void
+ov_rec_open(struct ov_buf *b, const char *k)
+{
+	key(b, k);
+	ov_buf_addc(b, '{');
+}
+
+void
+ov_rec_close(struct ov_buf *b)
+{
+	ov_buf_addc(b, '}');
+}
+
+void
+ov_rec_end(struct ov_buf *b)
+{
+	ov_buf_add(b, "}\n", 2);
+}
+
+void
+ov_out_init(void)
+{
+	static char buffer[1 << 16];
+
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, buffer, _IOFBF, sizeof buffer);
+	else
+		setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
+void
+ov_out_write(struct ov_buf *b)
+{
+	if (b->len > 0 && fwrite(b->data, 1, b->len, stdout) != b->len)
+		ov_die(OV_EXIT_RESOURCE, "write error on standard output: %s",
+		    strerror(errno));
+	b->len = 0;
+}
+
+void
+ov_out_flush(void)
+{
+	if (fflush(stdout) != 0)
+		ov_die(OV_EXIT_RESOURCE, "write error on standard output: %s",
+		    strerror(errno));
+}
