@@ -1,0 +1,30 @@
+# Helpers of the benchmark scripts (sourced, not run).
+#
+# measure NAME CMD...: runs CMD with /usr/bin/time, prints seconds and peak
+# RSS, and keeps them in $SECONDS_TAKEN and $PEAK_KB.
+measure() {
+	local name=$1 t
+	shift
+	t=$(mktemp)
+	/usr/bin/time -f '%e %M' -o "$t" "$@" >/dev/null 2>"$t.err"
+	read -r SECONDS_TAKEN PEAK_KB <"$(tail -n 1 "$t" >"$t.last"; echo "$t.last")"
+	printf '%-40s %8.2f s %8d KiB\n' "$name" "$SECONDS_TAKEN" "$PEAK_KB"
+	rm -f "$t" "$t.err" "$t.last"
+}
+
+# median_of RUNS NAME CMD...: runs CMD RUNS times and prints the median
+# seconds and the largest peak RSS; sets $MEDIAN and $PEAK_KB.
+median_of() {
+	local runs=$1 name=$2 i times=() peak=0
+	shift 2
+	for ((i = 0; i < runs; i++)); do
+		measure "$name (run $((i + 1)))" "$@" >/dev/null
+		times+=("$SECONDS_TAKEN")
+		((PEAK_KB > peak)) && peak=$PEAK_KB
+	done
+	MEDIAN=$(printf '%s\n' "${times[@]}" | sort -n |
+		awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}')
+	PEAK_KB=$peak
+	printf '%-40s median %7.2f s  peak %8d KiB  (%d runs)\n' "$name" \
+		"$MEDIAN" "$PEAK_KB" "$runs"
+}
