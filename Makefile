@@ -47,6 +47,8 @@ LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_REPLAY = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/fuzz/replay_%)
 MAN1 = $(wildcard man/*.1)
 MAN5 = $(wildcard man/*.5)
 MAN7 = $(wildcard man/*.7)
@@ -79,6 +81,17 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libov.a
 	$(CC) $(CPPFLAGS) $(OV_CFLAGS) $(DEP_CFLAGS) -Itests/unit $(CFLAGS) \
 		$(LDFLAGS) -o $@ $< $(BUILD)/libov.a $(LIBOV_LIBS)
 
+# A fuzz target lists the program sources it needs on a "fuzz-sources:" line
+# and its pkg-config packages on a "fuzz-pkgs:" line.
+fuzz_line = $(shell sed -n 's/^.*$(1): *//p' $(2))
+$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(BUILD)/libov.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(OV_CFLAGS) $(DEP_CFLAGS) \
+		$(call pc_cflags,$(call fuzz_line,fuzz-pkgs,$<)) $(CFLAGS) \
+		$(LDFLAGS) -o $@ $< tests/fuzz/replay.c \
+		$(call fuzz_line,fuzz-sources,$<) $(BUILD)/libov.a \
+		$(call pc_libs,$(call fuzz_line,fuzz-pkgs,$<)) $(LIBOV_LIBS)
+
 -include $(LIB_OBJ:.o=.d) $(foreach p,$(PROGS),$(OBJ_$(p):.o=.d))
 
 deps:
@@ -90,7 +103,7 @@ check: deps
 	$(PROVE) --exec '' $(UNIT_BIN)
 	OV_BUILD=$(CURDIR)/$(BUILD) $(PROVE) -j2 --exec bash tests/*.t
 
-units: $(UNIT_BIN)
+units: $(UNIT_BIN) $(FUZZ_REPLAY)
 
 demo: deps
 	$(MAKE) all
