@@ -58,6 +58,9 @@ struct ov_plans {
 int ov_plans_load(const char *path, struct ov_plans *plans, char *err,
     size_t errsize);
 
+/* Fills plans with the compiled-in defaults, ignoring any installed file. */
+void ov_plans_defaults(struct ov_plans *plans);
+
 /* Finds a plan by name, or NULL. */
 const struct ov_plan *ov_plan_find(const struct ov_plans *plans,
     const char *name);
