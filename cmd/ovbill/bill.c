@@ -93,17 +93,17 @@ sum_usage(const struct usage *u, const struct ov_customers *cs,
 
 /* Bills one customer whose contract overlaps the month. */
 static int
-bill_customer(const struct ov_customer *c, const struct ov_plans *plans,
-    const struct month *m, const struct customer_usage *cu,
-    int64_t worked, struct output *out)
+bill_customer(const struct ov_customer *c, const char *customers_path,
+    const struct ov_plans *plans, const struct month *m,
+    const struct customer_usage *cu, int64_t worked, struct output *out)
 {
 	const struct ov_plan *plan = ov_plan_find(plans, c->plan);
 	struct invoice inv;
 	int rc;
 
 	if (plan == NULL) {
-		ov_error("customer %s: plan '%s' of customers.csv:%ld is not "
-		    "defined in %s; not billed", c->id, c->plan, c->line,
+		ov_error("customer %s: plan '%s' of %s:%ld is not defined "
+		    "in %s; not billed", c->id, c->plan, customers_path, c->line,
 		    plans->path[0] ? plans->path : "the built-in plans");
 		return -1;
 	}
@@ -111,15 +111,15 @@ bill_customer(const struct ov_customer *c, const struct ov_plans *plans,
 		ov_warn("customer %s: %lld core-minutes of %s outside the "
 		    "contract; not billed", c->id, (long long)cu->outside,
 		    m->period);
-	rc = invoice_build(&inv, c, plan, m, cu, worked);
+	rc = invoice_build(&inv, c, plan, m, cu, worked, customers_path);
 	output_invoice(out, &inv, m->period);
 	return rc;
 }
 
 int
 bill(const struct usage *u, const struct work *w,
-    const struct ov_customers *cs, const struct ov_plans *plans,
-    enum format f)
+    const struct ov_customers *cs, const char *customers_path,
+    const struct ov_plans *plans, enum format f)
 {
 	const struct month *m = &u->month;
 	struct customer_usage *cu = calloc(cs->count + 1, sizeof *cu);
@@ -135,8 +135,8 @@ bill(const struct usage *u, const struct work *w,
 		int64_t worked = work_minutes(w, c->id, m->start, m->end);
 
 		if (contract_overlaps(c, m)) {
-			if (bill_customer(c, plans, m, &cu[i], worked,
-			    out) < 0)
+			if (bill_customer(c, customers_path, plans, m, &cu[i],
+			    worked, out) < 0)
 				rc = -1;
 			continue;
 		}

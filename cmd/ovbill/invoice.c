@@ -143,7 +143,8 @@ format_hours(int64_t minutes, char *buf, size_t size)
 
 static int
 extra_hours(struct invoice *inv, const struct ov_customer *c,
-    const struct ov_plan *plan, const struct month *m, int64_t worked)
+    const struct ov_plan *plan, const struct month *m, int64_t worked,
+    const char *customers_path)
 {
 	int64_t extra = worked - plan->included_minutes, cents;
 	struct line *l;
@@ -154,10 +155,10 @@ extra_hours(struct invoice *inv, const struct ov_customer *c,
 	format_hours(extra, h, sizeof h);
 	if (!c->has_hour_rate) {
 		ov_error("customer %s: %s hours of work beyond the %lld "
-		    "included in %s, but customers.csv:%ld has no hour_rate; "
-		    "set it and run again to bill them", c->id, h,
+		    "included in %s, but %s:%ld has no hour_rate; set it "
+		    "and run again to bill them", c->id, h,
 		    (long long)(plan->included_minutes / 60), m->period,
-		    c->line);
+		    customers_path, c->line);
 		return -1;
 	}
 	if (ov_decimal_share_cents(c->hour_rate, extra, 60, &cents) < 0) {
@@ -218,7 +219,8 @@ early_termination(struct invoice *inv, const struct ov_customer *c,
 int
 invoice_build(struct invoice *inv, const struct ov_customer *c,
     const struct ov_plan *plan, const struct month *m,
-    const struct customer_usage *cu, int64_t work_minutes)
+    const struct customer_usage *cu, int64_t work_minutes,
+    const char *customers_path)
 {
 	int rc = 0;
 	int64_t total = 0;
@@ -228,7 +230,7 @@ invoice_build(struct invoice *inv, const struct ov_customer *c,
 	inv->plan = c->plan;
 	if (usage_lines(inv, c, plan, m, cu) < 0)
 		rc = -1;
-	if (extra_hours(inv, c, plan, m, work_minutes) < 0)
+	if (extra_hours(inv, c, plan, m, work_minutes, customers_path) < 0)
 		rc = -1;
 	if (c->has_deployment_fee && c->contract_start >= m->first_day &&
 	    c->contract_start < m->first_day + m->ndays)

@@ -199,7 +199,7 @@ main(int argc, char **argv)
 	if (o.usage_report) {
 		if (report_usage(&usage, output_format(&o)) < 0)
 			status = OV_EXIT_FAIL;
-	} else if (bill(&usage, st.work, &customers, &plans,
+	} else if (bill(&usage, st.work, &customers, o.customers, &plans,
 	    output_format(&o)) < 0)
 		status = OV_EXIT_FAIL;
 

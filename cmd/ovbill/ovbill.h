@@ -135,7 +135,8 @@ struct customer_usage {
  */
 int invoice_build(struct invoice *inv, const struct ov_customer *c,
     const struct ov_plan *plan, const struct month *m,
-    const struct customer_usage *cu, int64_t work_minutes);
+    const struct customer_usage *cu, int64_t work_minutes,
+    const char *customers_path);
 
 /* Returns true when the contract of c covers some day of the month. */
 bool contract_overlaps(const struct ov_customer *c, const struct month *m);
@@ -162,8 +163,8 @@ void output_finish(struct output *o);
  * Returns -1 when something could not be billed.
  */
 int bill(const struct usage *u, const struct work *w,
-    const struct ov_customers *cs, const struct ov_plans *plans,
-    enum format f);
+    const struct ov_customers *cs, const char *customers_path,
+    const struct ov_plans *plans, enum format f);
 
 /* Writes each deployment's charged minutes per local day of the month. */
 int report_usage(struct usage *u, enum format f);
