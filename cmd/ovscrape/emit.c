@@ -1,0 +1,156 @@
+/*
+ * Sample output: the record layout of ov-records(5), and the samples every
+ * source emits (up, api.ok, scrape.duration_seconds, tls.cert_expiry_days).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "diag.h"
+#include "scrape.h"
+
+static void
+begin_sample(struct emitter *e, const char *node, const char *metric,
+    double value)
+{
+	struct ov_buf *b = e->out;
+
+	ov_rec_begin(b, "sample");
+	ov_rec_time(b, "time", e->now);
+	ov_rec_str(b, "customer", e->target->dep->customer);
+	ov_rec_str(b, "deployment", e->target->dep->id);
+	ov_rec_str(b, "node", node);
+	ov_rec_str(b, "metric", metric);
+	ov_rec_num(b, "value", value);
+}
+
+/* Emits one sample with up to two labels; a NULL label is left out. */
+void
+emit_sample2(struct emitter *e, const char *node, const char *metric,
+    double value, const char *label1, const char *value1,
+    const char *label2, const char *value2)
+{
+	struct ov_buf *b = e->out;
+
+	/* A record's value must be a finite number. */
+	if (!isfinite(value))
+		return;
+	begin_sample(e, node, metric, value);
+	if ((label1 && value1) || (label2 && value2)) {
+		ov_rec_open(b, "labels");
+		if (label1 && value1)
+			ov_rec_str(b, label1, value1);
+		if (label2 && value2)
+			ov_rec_str(b, label2, value2);
+		ov_rec_close(b);
+	}
+	ov_rec_end(b);
+	ov_out_write(b);
+}
+
+void
+emit_sample(struct emitter *e, const char *node, const char *metric,
+    double value, const char *label, const char *label_value)
+{
+	emit_sample2(e, node, metric, value, label, label_value, NULL, NULL);
+}
+
+cJSON *
+fetch_json(struct fetch *f)
+{
+	cJSON *json;
+
+	if (f->error != NULL)
+		return NULL;
+	json = cJSON_ParseWithLength(f->body.data ? f->body.data : "",
+	    f->body.len);
+	if (json == NULL || !(cJSON_IsObject(json) || cJSON_IsArray(json))) {
+		cJSON_Delete(json);
+		f->error = "invalid_json";
+		snprintf(f->detail, sizeof f->detail, "HTTP %ld answer is not "
+		    "valid JSON (%zu bytes)", f->status, f->body.len);
+		return NULL;
+	}
+	return json;
+}
+
+/* Chooses the deployment's error: a rejected secret first, else the first
+ * failed fetch when none succeeded.  Returns NULL when it is up. */
+static const struct fetch *
+deployment_failure(const struct target *t)
+{
+	const struct fetch *first = NULL;
+	bool any_ok = false;
+
+	for (size_t i = 0; i < t->nfetches; i++) {
+		const struct fetch *f = &t->fetches[i];
+
+		if (f->error != NULL && strcmp(f->error, "auth") == 0)
+			return f;
+		if (f->error == NULL)
+			any_ok = true;
+		else if (first == NULL)
+			first = f;
+	}
+	return any_ok ? NULL : first;
+}
+
+static void
+emit_api_ok(struct emitter *e)
+{
+	const struct target *t = e->target;
+
+	for (size_t i = 0; i < t->nfetches; i++) {
+		const struct fetch *f = &t->fetches[i];
+
+		emit_sample2(e, NULL, "api.ok", f->error ? 0 : 1, "endpoint",
+		    f->req.endpoint, "error", f->error);
+	}
+}
+
+static void
+emit_cert_expiry(struct emitter *e)
+{
+	const struct target *t = e->target;
+
+	for (size_t i = 0; i < t->nfetches; i++)
+		if (t->fetches[i].has_cert_expiry) {
+			emit_sample(e, NULL, "tls.cert_expiry_days",
+			    (double)(t->fetches[i].cert_not_after - e->now) /
+			    86400.0, NULL, NULL);
+			return;
+		}
+}
+
+bool
+emit_common(struct emitter *e)
+{
+	struct target *t = e->target;
+	const struct fetch *bad;
+	const char *id = t->dep->id;
+
+	t->up = false;
+	if (t->secret_error != NULL) {
+		emit_sample(e, NULL, "up", 0, "error", t->secret_error);
+		return false;
+	}
+	bad = deployment_failure(t);
+	t->up = bad == NULL;
+	emit_sample(e, NULL, "up", bad ? 0 : 1, "error",
+	    bad ? bad->error : NULL);
+	emit_sample(e, NULL, "scrape.duration_seconds",
+	    (double)(t->finished_ms - t->started_ms) / 1000.0, NULL, NULL);
+	emit_api_ok(e);
+	emit_cert_expiry(e);
+	if (bad != NULL) {
+		ov_error("%s: down (%s): %s: %s", id, bad->error,
+		    bad->req.url, bad->detail);
+		return false;
+	}
+	for (size_t i = 0; i < t->nfetches; i++)
+		if (t->fetches[i].error != NULL)
+			ov_warn("%s: %s endpoint failed (%s): %s", id,
+			    t->fetches[i].req.endpoint, t->fetches[i].error,
+			    t->fetches[i].detail);
+	return true;
+}

@@ -1,0 +1,616 @@
+/*
+ * "ovscrape events": OpenVidu CDR lines ({"eventName":{...,"timestamp":ms}})
+ * and webhook bodies ({"event":"eventName","timestamp":ms,...}) become event
+ * records.  A delivery seen twice is written once.  With -f, a CDR folder is
+ * followed across daily rotation until SIGTERM or SIGINT.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "diag.h"
+#include "scrape.h"
+
+/* Events remembered for duplicate detection: a redelivery comes within
+ * seconds, far fewer events apart than this. */
+#define DEDUPE_WINDOW 4096
+#define DEDUPE_BUCKETS 8192
+
+/* Most files followed in one folder (OpenVidu keeps 30 days of CDR). */
+#define MAX_FOLLOWED 256
+
+enum {
+	OPT_DEPLOYMENT = OV_OPT_FIRST_PROGRAM_OPTION,
+	OPT_DEPLOYMENTS,
+	OPT_POLL,
+};
+
+static const struct ov_help events_help = {
+	"usage: ovscrape events [-fqv] [--strict] [--deployment NAME] "
+	"[--deployments FILE]\n"
+	"                       [--max-line N] [--poll DURATION] "
+	"[--rejects FILE] [FILE ...]",
+	"\n"
+	"Read OpenVidu CDR lines or webhook bodies (one JSON object per line)\n"
+	"from the FILEs, or standard input, and write event records.\n"
+	"\n"
+	"  -f, --follow         follow FILE, or the CDR.*.log files of a\n"
+	"                       folder FILE, as they grow and rotate, until\n"
+	"                       SIGTERM or SIGINT\n"
+	"  --deployment NAME    deployment the events belong to (required)\n"
+	"  --deployments FILE   inventory giving the deployment's customer\n"
+	"  --poll DURATION      how often -f looks for new lines (default 1s)\n"
+	"  --strict             stop at the first rejected line\n"
+	"  --rejects FILE       copy rejected lines to FILE\n"
+	"  --max-line N         longest line accepted, in bytes (default 1 MiB)\n"
+	"  -q, --quiet          mute warnings\n"
+	"  -v, --verbose        print notes\n"
+	"\n"
+	"An event delivered twice (same name, timestamp and identifying\n"
+	"fields) is written once.\n",
+};
+
+/* Recent event keys: a ring in arrival order, chained into buckets. */
+struct dedupe {
+	uint64_t keys[DEDUPE_WINDOW];
+	int next[DEDUPE_WINDOW];
+	int buckets[DEDUPE_BUCKETS];
+	size_t count;		/* keys stored so far, up to the window */
+	size_t head;		/* slot the next key goes to */
+};
+
+struct events {
+	const char *deployment;
+	const char *customer;
+	struct dedupe seen;
+	struct ov_buf out;
+	long duplicates;
+};
+
+/* A file followed with -f. */
+struct followed {
+	char *path;
+	ino_t ino;
+	off_t offset;
+	long line;
+	struct ov_buf partial;	/* bytes after the last newline */
+	bool skipping;		/* inside a line longer than the maximum */
+	bool present;
+};
+
+static volatile sig_atomic_t stop_following;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stop_following = 1;
+}
+
+static uint64_t
+hash_add(uint64_t h, const char *s)
+{
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
+	h ^= 0xff;	/* separator, so "ab"+"c" differs from "a"+"bc" */
+	return h * 0x100000001b3ULL;
+}
+
+static void
+dedupe_init(struct dedupe *d)
+{
+	memset(d, 0, sizeof *d);
+	for (size_t i = 0; i < DEDUPE_BUCKETS; i++)
+		d->buckets[i] = -1;
+}
+
+static void
+dedupe_unlink(struct dedupe *d, int slot)
+{
+	int *p = &d->buckets[d->keys[slot] % DEDUPE_BUCKETS];
+
+	while (*p != -1 && *p != slot)
+		p = &d->next[*p];
+	if (*p == slot)
+		*p = d->next[slot];
+}
+
+/* Returns true when key was seen within the window; remembers it if not. */
+static bool
+dedupe_seen(struct dedupe *d, uint64_t key)
+{
+	int *head = &d->buckets[key % DEDUPE_BUCKETS];
+	int slot;
+
+	for (int i = *head; i != -1; i = d->next[i])
+		if (d->keys[i] == key)
+			return true;
+	slot = (int)d->head;
+	if (d->count == DEDUPE_WINDOW)
+		dedupe_unlink(d, slot);
+	else
+		d->count++;
+	d->keys[slot] = key;
+	head = &d->buckets[key % DEDUPE_BUCKETS];
+	d->next[slot] = *head;
+	*head = slot;
+	d->head = (d->head + 1) % DEDUPE_WINDOW;
+	return false;
+}
+
+/* Fields that tell two distinct events of the same name and millisecond
+ * apart. */
+static uint64_t
+event_key(const char *name, double ms, const cJSON *fields)
+{
+	static const char *const ids[] = { "sessionId", "uniqueSessionId",
+		"connectionId", "streamId", "id", "environmentId", "status",
+		"oldStatus", "newStatus", "reason", "connection", NULL };
+	uint64_t h = 0xcbf29ce484222325ULL;
+	char num[32];
+
+	h = hash_add(h, name);
+	snprintf(num, sizeof num, "%.0f", ms);
+	h = hash_add(h, num);
+	for (const char *const *k = ids; *k; k++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(fields, *k);
+
+		h = hash_add(h, *k);
+		if (cJSON_IsString(v))
+			h = hash_add(h, v->valuestring);
+		else if (cJSON_IsNumber(v)) {
+			snprintf(num, sizeof num, "%.17g", v->valuedouble);
+			h = hash_add(h, num);
+		}
+	}
+	return h;
+}
+
+/* The media node an event is about: the node itself for node events, the
+ * node a recording ran on for recording events. */
+static const char *
+event_node(const char *name, const cJSON *fields)
+{
+	static const char *const keys[] = { "media_node_id", "mediaNodeId",
+		NULL };
+	const cJSON *v;
+
+	if (strcmp(name, "nodeCrashed") == 0 ||
+	    strcmp(name, "nodeRecovered") == 0 ||
+	    strcmp(name, "mediaNodeStatusChanged") == 0) {
+		v = cJSON_GetObjectItemCaseSensitive(fields, "id");
+		return cJSON_IsString(v) ? v->valuestring : NULL;
+	}
+	for (const char *const *k = keys; *k; k++) {
+		v = cJSON_GetObjectItemCaseSensitive(fields, *k);
+		if (cJSON_IsString(v) && *v->valuestring)
+			return v->valuestring;
+	}
+	return NULL;
+}
+
+/* Finds the event name and the object holding its fields: a webhook body
+ * has "event", a CDR line is {"name":{...}}. */
+static int
+locate_event(struct ov_record *rec, const cJSON *json, const char **name,
+    const cJSON **fields)
+{
+	const cJSON *ev = cJSON_GetObjectItemCaseSensitive(json, "event");
+
+	if (ev != NULL) {
+		if (!cJSON_IsString(ev) || *ev->valuestring == '\0')
+			return ov_reject(rec, "\"event\" must be a non-empty "
+			    "string");
+		*name = ev->valuestring;
+		*fields = json;
+		return 0;
+	}
+	if (json->child == NULL || json->child->next != NULL ||
+	    !cJSON_IsObject(json->child))
+		return ov_reject(rec, "not an OpenVidu event: expected a "
+		    "webhook body with \"event\" or a CDR line "
+		    "{\"eventName\":{...}}");
+	*name = json->child->string;
+	*fields = json->child;
+	return 0;
+}
+
+static int
+event_time(struct ov_record *rec, const cJSON *fields, double *ms)
+{
+	const cJSON *ts = cJSON_GetObjectItemCaseSensitive(fields,
+	    "timestamp");
+
+	if (ts == NULL)
+		return ov_reject(rec, "missing \"timestamp\" (milliseconds)");
+	if (!cJSON_IsNumber(ts) || !isfinite(ts->valuedouble) ||
+	    ts->valuedouble < 0 || ts->valuedouble >= OV_JSON_MAX_EXACT ||
+	    ts->valuedouble / 1000.0 > 253402300799.0)
+		return ov_reject(rec, "\"timestamp\" must be milliseconds "
+		    "since 1970 up to year 9999");
+	*ms = ts->valuedouble;
+	return 0;
+}
+
+static void
+write_event(struct events *ev, const char *name, double ms,
+    const cJSON *fields)
+{
+	struct ov_buf *b = &ev->out;
+	const cJSON *f;
+
+	ov_rec_begin(b, "event");
+	ov_rec_time(b, "time", (int64_t)floor(ms / 1000.0));
+	ov_rec_str(b, "customer", ev->customer);
+	ov_rec_str(b, "deployment", ev->deployment);
+	ov_rec_str(b, "event", name);
+	ov_rec_str(b, "node", event_node(name, fields));
+	ov_rec_open(b, "fields");
+	for (f = fields->child; f != NULL; f = f->next) {
+		if (strcmp(f->string, "timestamp") == 0 ||
+		    strcmp(f->string, "event") == 0)
+			continue;
+		ov_rec_json(b, f->string, f);
+	}
+	ov_rec_close(b);
+	ov_rec_end(b);
+	ov_out_write(b);
+}
+
+/* The record function of both modes. */
+static int
+event_record(struct ov_record *rec, void *ctx)
+{
+	struct events *ev = ctx;
+	cJSON *json = ov_record_parse(rec);
+	const cJSON *fields = NULL;
+	const char *name = NULL;
+	double ms = 0;
+	int rc = 0;
+
+	if (json == NULL)
+		return -1;
+	if (locate_event(rec, json, &name, &fields) < 0 ||
+	    event_time(rec, fields, &ms) < 0) {
+		rc = -1;
+	} else if (dedupe_seen(&ev->seen, event_key(name, ms, fields))) {
+		ev->duplicates++;
+		ov_note(1, "%s:%ld: duplicate %s event skipped", rec->file,
+		    rec->line, name);
+	} else {
+		write_event(ev, name, ms, fields);
+	}
+	cJSON_Delete(json);
+	return rc;
+}
+
+/* Hands one complete line of a followed file to the record function, with
+ * the reporting ov_loop_run() does for plain files. */
+static void
+follow_line(struct followed *fw, struct ov_loop *loop, struct events *ev,
+    char *text, size_t len)
+{
+	struct ov_record rec = { .file = fw->path, .line = ++fw->line,
+		.text = text, .len = len };
+
+	if (len > 0 && text[len - 1] == '\r')
+		rec.len = --len;
+	text[len] = '\0';
+	if (strspn(text, " \t") == len)
+		return;
+	loop->records++;
+	if (event_record(&rec, ev) == 0)
+		return;
+	loop->rejected++;
+	ov_error_at(fw->path, fw->line, "%s", rec.error);
+	if (loop->rejects_path != NULL && loop->rejects == NULL)
+		loop->rejects = fopen(loop->rejects_path, "a");
+	if (loop->rejects != NULL)
+		fprintf(loop->rejects, "%s\n", text);
+	else if (loop->rejects_path != NULL)
+		ov_die(OV_EXIT_RESOURCE, "cannot open rejects file %s: %s",
+		    loop->rejects_path, strerror(errno));
+}
+
+/* Splits new bytes into lines; keeps an unfinished last line for later. */
+static void
+follow_bytes(struct followed *fw, struct ov_loop *loop, struct events *ev,
+    const char *data, size_t n)
+{
+	while (n > 0) {
+		const char *nl = memchr(data, '\n', n);
+		size_t part = nl ? (size_t)(nl - data) : n;
+
+		if (!fw->skipping)
+			ov_buf_add(&fw->partial, data, part);
+		if (fw->partial.len > loop->max_line && !fw->skipping) {
+			ov_error_at(fw->path, fw->line + 1, "line longer than "
+			    "%zu bytes skipped", loop->max_line);
+			loop->rejected++;
+			fw->skipping = true;
+			fw->partial.len = 0;
+		}
+		if (nl == NULL)
+			return;
+		if (fw->skipping) {
+			fw->line++;
+			fw->skipping = false;
+		} else {
+			ov_buf_addc(&fw->partial, '\0');
+			follow_line(fw, loop, ev, fw->partial.data,
+			    fw->partial.len - 1);
+		}
+		fw->partial.len = 0;
+		data += part + 1;
+		n -= part + 1;
+	}
+}
+
+/* Reads what was appended to a followed file since the last look. */
+static void
+follow_read(struct followed *fw, struct ov_loop *loop, struct events *ev)
+{
+	char buf[65536];
+	struct stat st;
+	ssize_t n;
+	int fd = open(fw->path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	if (st.st_ino != fw->ino || st.st_size < fw->offset) {
+		/* Replaced or truncated: start again from its first byte. */
+		ov_note(1, "%s: file replaced or truncated, reading it "
+		    "again", fw->path);
+		fw->ino = st.st_ino;
+		fw->offset = 0;
+		fw->line = 0;
+		fw->partial.len = 0;
+		fw->skipping = false;
+	}
+	while ((n = pread(fd, buf, sizeof buf, fw->offset)) > 0) {
+		follow_bytes(fw, loop, ev, buf, (size_t)n);
+		fw->offset += n;
+	}
+	close(fd);
+}
+
+static bool
+is_cdr_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return strncmp(name, "CDR.", 4) == 0 && n > 8 &&
+	    strcmp(name + n - 4, ".log") == 0;
+}
+
+static int
+compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct follow_set {
+	struct followed files[MAX_FOLLOWED];
+	size_t n;
+	bool warned_full;
+};
+
+static void
+follow_add(struct follow_set *fs, const char *path)
+{
+	struct followed *fw;
+
+	for (size_t i = 0; i < fs->n; i++)
+		if (strcmp(fs->files[i].path, path) == 0) {
+			fs->files[i].present = true;
+			return;
+		}
+	if (fs->n == MAX_FOLLOWED) {
+		if (!fs->warned_full)
+			ov_warn("following %d files already; %s is not read",
+			    MAX_FOLLOWED, path);
+		fs->warned_full = true;
+		return;
+	}
+	fw = &fs->files[fs->n++];
+	memset(fw, 0, sizeof *fw);
+	fw->path = strdup(path);
+	if (fw->path == NULL)
+		ov_die(OV_EXIT_RESOURCE, "out of memory");
+	fw->ino = (ino_t)-1;
+	fw->present = true;
+	ov_note(1, "following %s", path);
+}
+
+/* Adds the CDR files of a folder in name order, which is time order. */
+static void
+follow_scan_dir(struct follow_set *fs, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char *names[MAX_FOLLOWED];
+	size_t n = 0;
+
+	if (d == NULL) {
+		ov_warn("cannot read folder %s: %s", dir, strerror(errno));
+		return;
+	}
+	while ((de = readdir(d)) != NULL && n < MAX_FOLLOWED)
+		if (is_cdr_name(de->d_name) &&
+		    asprintf(&names[n], "%s/%s", dir, de->d_name) >= 0)
+			n++;
+	closedir(d);
+	qsort(names, n, sizeof *names, compare_names);
+	for (size_t i = 0; i < n; i++) {
+		follow_add(fs, names[i]);
+		free(names[i]);
+	}
+}
+
+/* Drops files that went away (rotated out of the history). */
+static void
+follow_prune(struct follow_set *fs)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < fs->n; i++) {
+		struct followed *fw = &fs->files[i];
+
+		if (fw->present || access(fw->path, F_OK) == 0) {
+			fs->files[w++] = *fw;
+			continue;
+		}
+		ov_note(1, "%s: removed, no longer followed", fw->path);
+		free(fw->path);
+		ov_buf_free(&fw->partial);
+	}
+	fs->n = w;
+}
+
+static void
+sleep_ms(int64_t ms)
+{
+	while (ms > 0 && !stop_following) {
+		struct timespec ts = { 0, (ms > 100 ? 100 : ms) * 1000000L };
+
+		nanosleep(&ts, NULL);
+		ms -= 100;
+	}
+}
+
+static int
+follow(char **paths, int npaths, struct ov_loop *loop, struct events *ev,
+    int64_t poll_ms)
+{
+	static struct follow_set fs;
+	struct sigaction sa = { .sa_handler = on_stop };
+	struct stat st;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	while (!stop_following) {
+		for (size_t i = 0; i < fs.n; i++)
+			fs.files[i].present = false;
+		for (int i = 0; i < npaths; i++) {
+			if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode))
+				follow_scan_dir(&fs, paths[i]);
+			else
+				follow_add(&fs, paths[i]);
+		}
+		follow_prune(&fs);
+		for (size_t i = 0; i < fs.n && !loop->stopped; i++)
+			follow_read(&fs.files[i], loop, ev);
+		ov_out_flush();
+		if (loop->strict && loop->rejected > 0)
+			break;
+		sleep_ms(poll_ms);
+	}
+	for (size_t i = 0; i < fs.n; i++) {
+		free(fs.files[i].path);
+		ov_buf_free(&fs.files[i].partial);
+	}
+	return loop->rejected > 0 ? -1 : 0;
+}
+
+/* Looks up the deployment's customer in the inventory, when one is given. */
+static void
+find_customer(struct events *ev, const char *inventory,
+    struct ov_deployments *deps)
+{
+	const struct ov_deployment *d;
+	char err[512];
+
+	if (inventory == NULL)
+		return;
+	if (ov_deployments_load(inventory, deps, err, sizeof err) < 0)
+		ov_die(OV_EXIT_RESOURCE, "%s", err);
+	d = ov_deployment_find(deps, ev->deployment);
+	if (d == NULL)
+		ov_die(OV_EXIT_RESOURCE, "%s: deployment '%s' not found",
+		    inventory, ev->deployment);
+	ev->customer = d->customer;
+}
+
+int
+events_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		OV_COMMON_LONGOPTS,
+		OV_LOOP_LONGOPTS,
+		{ "follow", no_argument, NULL, 'f' },
+		{ "deployment", required_argument, NULL, OPT_DEPLOYMENT },
+		{ "deployments", required_argument, NULL, OPT_DEPLOYMENTS },
+		{ "poll", required_argument, NULL, OPT_POLL },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct events ev;
+	struct ov_deployments deps = { 0 };
+	struct ov_loop loop;
+	const char *inventory = NULL;
+	bool follow_mode = false;
+	int64_t poll_ms = 1000;
+	int c, rc;
+
+	ov_loop_init(&loop);
+	while ((c = getopt_long(argc, argv, ":fqv", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			follow_mode = true;
+			break;
+		case OPT_DEPLOYMENT:
+			if (!ov_valid_id(optarg))
+				ov_usage_error("--deployment '%s': invalid "
+				    "name (letters, digits, . _ - @)", optarg);
+			ev.deployment = optarg;
+			break;
+		case OPT_DEPLOYMENTS:
+			inventory = optarg;
+			break;
+		case OPT_POLL:
+			poll_ms = ov_cli_duration("--poll", optarg) * 1000;
+			if (poll_ms < 1000)
+				ov_usage_error("--poll must be at least 1s");
+			break;
+		default:
+			ov_cli_common(c, optarg, argc, argv, longopts,
+			    &events_help, &loop);
+		}
+	}
+	if (ev.deployment == NULL)
+		ov_usage_error("--deployment NAME is required");
+	if (follow_mode && optind == argc)
+		ov_usage_error("-f needs a FILE or folder to follow");
+	dedupe_init(&ev.seen);
+	find_customer(&ev, inventory, &deps);
+	ov_out_init();
+	if (follow_mode)
+		rc = follow(argv + optind, argc - optind, &loop, &ev, poll_ms);
+	else
+		rc = ov_loop_run(&loop, argv + optind, argc - optind,
+		    event_record, &ev);
+	ov_out_flush();
+	if (ev.duplicates > 0)
+		ov_note(1, "%ld duplicate events skipped", ev.duplicates);
+	if (ov_loop_finish(&loop) < 0)
+		rc = -1;
+	ov_buf_free(&ev.out);
+	ov_deployments_free(&deps);
+	if (loop.read_failed)
+		return OV_EXIT_RESOURCE;
+	return rc < 0 ? OV_EXIT_FAIL : OV_EXIT_OK;
+}

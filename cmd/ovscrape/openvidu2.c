@@ -1,0 +1,332 @@
+/*
+ * The OpenVidu 2.x Pro REST API source: health, config, media nodes with
+ * their sessions and recordings, sessions with pending connections, and
+ * recordings, turned into the samples of ovscrape(1).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "diag.h"
+#include "scrape.h"
+
+/* Bodies of one round, parsed; NULL where the fetch failed. */
+struct ov2_answers {
+	cJSON *health, *config, *nodes, *sessions, *recordings;
+};
+
+void
+openvidu2_requests(struct target *t)
+{
+	target_add(t, "health", "/openvidu/api/health");
+	t->fetches[t->nfetches - 1].req.accept_health_codes = true;
+	t->fetches[t->nfetches - 1].req.certinfo = true;
+	target_add(t, "config", "/openvidu/api/config");
+	target_add(t, "media-nodes",
+	    "/openvidu/api/media-nodes?sessions=true&recordings=true");
+	target_add(t, "sessions", "/openvidu/api/sessions?pendingConnections=true");
+	target_add(t, "recordings", "/openvidu/api/recordings");
+}
+
+static const char *
+get_str(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* Returns a numeric field, or NAN when it is absent or not a number. */
+static double
+get_num(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	return cJSON_IsNumber(v) && isfinite(v->valuedouble) ?
+	    v->valuedouble : NAN;
+}
+
+/* Returns the array of a list answer: {"content": [...]} for sessions and
+ * media nodes, {"items": [...]} for recordings, or a bare array. */
+static const cJSON *
+list_items(const cJSON *json, const char *key)
+{
+	const cJSON *a;
+
+	if (cJSON_IsArray(json))
+		return json;
+	a = cJSON_GetObjectItemCaseSensitive(json, key);
+	return cJSON_IsArray(a) ? a : NULL;
+}
+
+/* Seconds from a millisecond timestamp to now, never negative. */
+static double
+age_seconds(int64_t now, double ms)
+{
+	double age;
+
+	if (isnan(ms))
+		return 0;
+	age = (double)now - floor(ms / 1000.0);
+	return age > 0 ? age : 0;
+}
+
+static void
+emit_health(struct emitter *e, const cJSON *health)
+{
+	const char *status = get_str(health, "status");
+	const cJSON *dis = cJSON_GetObjectItemCaseSensitive(health,
+	    "disconnectedMediaNodes");
+
+	if (status == NULL)
+		status = get_str(health, "clusterStatus");
+	if (status == NULL)
+		return;
+	emit_sample(e, NULL, "health.up", strcmp(status, "UP") == 0, "status",
+	    status);
+	emit_sample(e, NULL, "health.disconnected_media_nodes",
+	    cJSON_IsArray(dis) ? cJSON_GetArraySize(dis) : 0, NULL, NULL);
+}
+
+/* OPENVIDU_WEBHOOK_EVENTS is a JSON array; older servers print it as a
+ * string such as "[sessionCreated,participantJoined]". */
+static bool
+webhook_events_set(const cJSON *events)
+{
+	if (cJSON_IsArray(events))
+		return cJSON_GetArraySize(events) > 0;
+	if (cJSON_IsString(events)) {
+		const char *s = events->valuestring;
+
+		return *s != '\0' && strcmp(s, "[]") != 0;
+	}
+	return false;
+}
+
+/* Emits config.info and config.webhook_active.  The config also holds
+ * OPENVIDU_WEBHOOK_HEADERS, often with a bearer token: it is never read. */
+static void
+emit_config(struct emitter *e, const cJSON *config)
+{
+	const cJSON *hook = cJSON_GetObjectItemCaseSensitive(config,
+	    "OPENVIDU_WEBHOOK");
+	bool active = cJSON_IsTrue(hook) || (cJSON_IsString(hook) &&
+	    strcmp(hook->valuestring, "true") == 0);
+
+	emit_sample2(e, NULL, "config.info", 1, "version",
+	    get_str(config, "VERSION"), "cluster_id",
+	    get_str(config, "OPENVIDU_PRO_CLUSTER_ID"));
+	emit_sample(e, NULL, "config.webhook_active", active &&
+	    webhook_events_set(cJSON_GetObjectItemCaseSensitive(config,
+	    "OPENVIDU_WEBHOOK_EVENTS")), NULL, NULL);
+}
+
+/* Statuses in which a media node's cores count for the licence. */
+static bool
+billed_status(const char *status)
+{
+	return strcmp(status, "running") == 0 ||
+	    strcmp(status, "waiting-idle-to-terminate") == 0 ||
+	    strcmp(status, "terminating") == 0;
+}
+
+/* Seconds since a node entered its status, as far as its fields show:
+ * launching since launchingTime, running since connectionTime, and a
+ * disconnected node since disconnectionTime.  Returns NAN when unknown. */
+static double
+status_seconds(int64_t now, const cJSON *node, const char *status)
+{
+	double t = NAN;
+
+	if (strcmp(status, "launching") == 0)
+		t = get_num(node, "launchingTime");
+	else if (strcmp(status, "running") == 0)
+		t = get_num(node, "connectionTime");
+	if (isnan(t) && cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(node,
+	    "connected")))
+		t = get_num(node, "disconnectionTime");
+	return isnan(t) ? NAN : age_seconds(now, t);
+}
+
+static int
+count_node_sessions(const cJSON *node, const cJSON *sessions)
+{
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(node, "sessions");
+	const char *id = get_str(node, "id");
+	const cJSON *s;
+	int n = 0;
+
+	if (cJSON_IsArray(list))
+		return cJSON_GetArraySize(list);
+	/* Without ?sessions=true, count the sessions placed on the node. */
+	cJSON_ArrayForEach(s, list_items(sessions, "content")) {
+		const char *placed = get_str(s, "mediaNodeId");
+
+		n += id && placed && strcmp(id, placed) == 0;
+	}
+	return n;
+}
+
+static void
+emit_node(struct emitter *e, const cJSON *node, const cJSON *sessions)
+{
+	const char *id = get_str(node, "id");
+	const char *status = get_str(node, "status");
+	const cJSON *connected = cJSON_GetObjectItemCaseSensitive(node,
+	    "connected");
+
+	if (id == NULL || status == NULL) {
+		ov_warn("%s: media node without id or status skipped",
+		    e->target->dep->id);
+		return;
+	}
+	emit_sample(e, id, "node.running", strcmp(status, "running") == 0,
+	    "status", status);
+	emit_sample(e, id, "node.cpu_load", get_num(node, "load"), NULL, NULL);
+	if (cJSON_IsBool(connected))
+		emit_sample(e, id, "node.connected", cJSON_IsTrue(connected),
+		    NULL, NULL);
+	emit_sample(e, id, "node.sessions", count_node_sessions(node,
+	    sessions), NULL, NULL);
+	emit_sample(e, id, "node.status_seconds", status_seconds(e->now, node,
+	    status), "status", status);
+}
+
+static void
+emit_nodes(struct emitter *e, const cJSON *nodes, const cJSON *sessions)
+{
+	const struct ov_deployment *d = e->target->dep;
+	const cJSON *node, *items = list_items(nodes, "content");
+	int total = 0, running = 0, billed = 0;
+
+	cJSON_ArrayForEach(node, items) {
+		const char *status = get_str(node, "status");
+
+		emit_node(e, node, sessions);
+		total++;
+		if (status == NULL)
+			continue;
+		running += strcmp(status, "running") == 0;
+		billed += billed_status(status);
+	}
+	emit_sample(e, NULL, "cluster.cores", d->master_cores +
+	    (double)d->media_node_cores * billed, NULL, NULL);
+	emit_sample(e, NULL, "cluster.media_nodes", total, NULL, NULL);
+	emit_sample(e, NULL, "cluster.media_nodes_running", running, NULL,
+	    NULL);
+}
+
+static void
+emit_sessions(struct emitter *e, const cJSON *sessions)
+{
+	const cJSON *s, *c;
+	int nsessions = 0, connections = 0, publishers = 0;
+	double oldest_empty = 0;
+
+	cJSON_ArrayForEach(s, list_items(sessions, "content")) {
+		const cJSON *conns = cJSON_GetObjectItemCaseSensitive(s,
+		    "connections");
+		int active = 0;
+
+		nsessions++;
+		cJSON_ArrayForEach(c, list_items(conns, "content")) {
+			const char *status = get_str(c, "status");
+			const cJSON *pubs = cJSON_GetObjectItemCaseSensitive(c,
+			    "publishers");
+
+			/* Connections without a status predate 2.16: active. */
+			if (status != NULL && strcmp(status, "active") != 0)
+				continue;
+			active++;
+			if (cJSON_IsArray(pubs))
+				publishers += cJSON_GetArraySize(pubs);
+		}
+		connections += active;
+		if (active == 0) {
+			double age = age_seconds(e->now, get_num(s,
+			    "createdAt"));
+
+			oldest_empty = age > oldest_empty ? age : oldest_empty;
+		}
+	}
+	emit_sample(e, NULL, "sessions.active", nsessions, NULL, NULL);
+	emit_sample(e, NULL, "connections.active", connections, NULL, NULL);
+	emit_sample(e, NULL, "publishers.active", publishers, NULL, NULL);
+	emit_sample(e, NULL, "sessions.oldest_empty_seconds", oldest_empty,
+	    NULL, NULL);
+}
+
+static void
+emit_recordings(struct emitter *e, const cJSON *recordings)
+{
+	const cJSON *r;
+	int active = 0, failed = 0;
+	double started_empty = 0, stopped = 0;
+
+	cJSON_ArrayForEach(r, list_items(recordings, "items")) {
+		const char *status = get_str(r, "status");
+		double created = get_num(r, "createdAt"), age;
+
+		if (status == NULL)
+			continue;
+		if (strcmp(status, "failed") == 0)
+			failed++;
+		if (strcmp(status, "started") == 0) {
+			active++;
+			if (get_num(r, "size") == 0) {
+				age = age_seconds(e->now, created);
+				started_empty = fmax(started_empty, age);
+			}
+		} else if (strcmp(status, "stopped") == 0) {
+			/* The stop instant is createdAt + duration when the
+			 * server reports a duration, else createdAt. */
+			double dur = get_num(r, "duration");
+
+			if (!isnan(dur) && dur > 0 && !isnan(created))
+				created += dur * 1000.0;
+			stopped = fmax(stopped, age_seconds(e->now, created));
+		}
+	}
+	emit_sample(e, NULL, "recordings.active", active, NULL, NULL);
+	emit_sample(e, NULL, "recordings.failed", failed, NULL, NULL);
+	emit_sample(e, NULL, "recordings.oldest_started_empty_seconds",
+	    started_empty, NULL, NULL);
+	emit_sample(e, NULL, "recordings.oldest_stopped_seconds", stopped,
+	    NULL, NULL);
+}
+
+static void
+parse_answers(struct target *t, struct ov2_answers *a)
+{
+	a->health = fetch_json(target_fetch(t, "health"));
+	a->config = fetch_json(target_fetch(t, "config"));
+	a->nodes = fetch_json(target_fetch(t, "media-nodes"));
+	a->sessions = fetch_json(target_fetch(t, "sessions"));
+	a->recordings = fetch_json(target_fetch(t, "recordings"));
+}
+
+void
+openvidu2_emit(struct emitter *e, struct target *t)
+{
+	struct ov2_answers a = { 0 };
+
+	if (t->secret_error == NULL)
+		parse_answers(t, &a);
+	if (emit_common(e)) {
+		if (a.health != NULL)
+			emit_health(e, a.health);
+		if (a.config != NULL)
+			emit_config(e, a.config);
+		if (a.nodes != NULL)
+			emit_nodes(e, a.nodes, a.sessions);
+		if (a.sessions != NULL)
+			emit_sessions(e, a.sessions);
+		if (a.recordings != NULL)
+			emit_recordings(e, a.recordings);
+	}
+	cJSON_Delete(a.health);
+	cJSON_Delete(a.config);
+	cJSON_Delete(a.nodes);
+	cJSON_Delete(a.sessions);
+	cJSON_Delete(a.recordings);
+}

@@ -1,0 +1,127 @@
+/*
+ * Internal interfaces of ovscrape: the deployments of one run (targets),
+ * the HTTP fetches made for them, and the sources that turn answers into
+ * samples.
+ */
+#ifndef OVSCRAPE_H
+#define OVSCRAPE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cJSON.h>
+
+#include "inventory.h"
+#include "json.h"
+
+/* Largest answer body kept; a larger one fails with error "too_large". */
+#define SCRAPE_MAX_BODY (8 * 1024 * 1024)
+
+/* Most fetches one source makes for one deployment in a round. */
+#define SCRAPE_MAX_FETCHES 6
+
+/* What a fetch needs from poll.c, filled in by a source. */
+struct request {
+	const char *endpoint;	/* "health", "sessions": labels.endpoint */
+	char *url;
+	bool accept_health_codes;	/* 409 and 503 carry a health body */
+	bool certinfo;		/* read the server certificate (new
+				   connection) */
+};
+
+/* One HTTP exchange and its result. */
+struct fetch {
+	struct request req;
+	struct target *target;
+	void *easy;		/* CURL * */
+	struct ov_buf body;
+	long status;		/* HTTP status, 0 when none */
+	const char *error;	/* labels.error, NULL when the answer is
+				   usable */
+	char error_buf[16];	/* storage of "http_NNN" errors */
+	char detail[256];	/* what failed, for standard error */
+	char curl_error[256];	/* CURLOPT_ERRORBUFFER (CURL_ERROR_SIZE) */
+	int attempts;
+	int64_t retry_at_ms;	/* 0 when not waiting for a retry */
+	bool too_large;
+	bool done;
+	bool has_cert_expiry;
+	int64_t cert_not_after;
+};
+
+/* One deployment being polled in a round. */
+struct target {
+	const struct ov_deployment *dep;
+	char *secret;		/* NULL when the deployment has none */
+	const char *secret_error;	/* why the secret is unusable */
+	struct fetch fetches[SCRAPE_MAX_FETCHES];
+	size_t nfetches;
+	size_t pending;		/* fetches not yet done */
+	int64_t started_ms, deadline_ms, finished_ms;
+	bool running;
+	bool up;		/* set by emit_common() */
+};
+
+/* Settings of a polling run, from the command line. */
+struct scrape_options {
+	int parallel;		/* deployments in flight at once */
+	int64_t timeout_ms;	/* per deployment, all fetches together */
+	int retries;		/* extra attempts of a failed fetch */
+	const char *cacert;	/* extra CA file, or NULL */
+};
+
+/* Context of the samples of one deployment in one round. */
+struct emitter {
+	struct target *target;
+	int64_t now;		/* sample time, seconds */
+	struct ov_buf *out;
+};
+
+/* secret.c */
+/* Loads a deployment's secret into t, or sets t->secret_error. */
+void secret_load(struct target *t, const char *inventory);
+void secret_free(struct target *t);
+
+/* poll.c */
+/* Initialises libcurl; call once before poll_round(). */
+void poll_init(void);
+/* Polls every target at once within the limits of o, then calls done for
+ * each target as it finishes. */
+void poll_round(struct target *targets, size_t n,
+    const struct scrape_options *o,
+    void (*done)(struct target *t, void *ctx), void *ctx);
+/* Current time in milliseconds (CLOCK_REALTIME). */
+int64_t poll_clock_ms(void);
+/* Adds a request for endpoint at base URL + path. */
+void target_add(struct target *t, const char *endpoint, const char *path);
+/* Returns the fetch of an endpoint, or NULL. */
+struct fetch *target_fetch(struct target *t, const char *endpoint);
+/* Frees the round's fetches of t. */
+void target_reset(struct target *t);
+
+/* emit.c */
+void emit_sample(struct emitter *e, const char *node, const char *metric,
+    double value, const char *label, const char *label_value);
+void emit_sample2(struct emitter *e, const char *node, const char *metric,
+    double value, const char *label1, const char *value1,
+    const char *label2, const char *value2);
+/* Emits up, api.ok, scrape.duration_seconds and tls.cert_expiry_days for a
+ * finished target; returns true when the deployment is up. */
+bool emit_common(struct emitter *e);
+/* Parses a fetch's JSON body; on failure marks the fetch invalid_json. */
+cJSON *fetch_json(struct fetch *f);
+
+/* openvidu2.c, openvidu3.c, prometheus.c: one pair per api. */
+void openvidu2_requests(struct target *t);
+void openvidu2_emit(struct emitter *e, struct target *t);
+void openvidu3_requests(struct target *t);
+void openvidu3_emit(struct emitter *e, struct target *t);
+void prometheus_requests(struct target *t);
+void prometheus_emit(struct emitter *e, struct target *t);
+
+/* events.c */
+/* Runs "ovscrape events"; returns the exit status. */
+int events_main(int argc, char **argv);
+
+#endif
