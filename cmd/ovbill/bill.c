@@ -103,7 +103,8 @@ bill_customer(const struct ov_customer *c, const char *customers_path,
 
 	if (plan == NULL) {
 		ov_error("customer %s: plan '%s' of %s:%ld is not defined "
-		    "in %s; not billed", c->id, c->plan, customers_path, c->line,
+		    "in %s; not billed", c->id, c->plan, customers_path,
+		    c->line,
 		    plans->path[0] ? plans->path : "the built-in plans");
 		return -1;
 	}

@@ -196,7 +196,11 @@ main(int argc, char **argv)
 	ov_note(1, "%ld records read, %ld cluster.cores samples used, %zu "
 	    "deployments", o.loop.records, st.samples, usage.nseries);
 
-	if (o.usage_report) {
+	if (o.loop.stopped) {
+		/* Invoices from part of the input would be wrong, not short. */
+		ov_error("--strict: stopped at the first invalid record; "
+		    "nothing written");
+	} else if (o.usage_report) {
 		if (report_usage(&usage, output_format(&o)) < 0)
 			status = OV_EXIT_FAIL;
 	} else if (bill(&usage, st.work, &customers, o.customers, &plans,

@@ -88,16 +88,16 @@ sample_fields(struct ov_record *rec, const cJSON *root,
 	    ov_get_number(rec, root, "value", true, &value) < 0)
 		return -1;
 	if (!ov_valid_id(deployment))
-		return ov_reject(rec, "deployment: invalid identifier '%.60s'",
-		    deployment);
+		return ov_reject(rec, "field \"deployment\": invalid "
+		    "identifier '%.60s'", deployment);
 	if (customer != NULL && *customer != '\0' && !ov_valid_id(customer))
-		return ov_reject(rec, "customer: invalid identifier '%.60s'",
-		    customer);
+		return ov_reject(rec, "field \"customer\": invalid "
+		    "identifier '%.60s'", customer);
 	if (value < 0 || value > BILL_MAX_CORES || value != (double)(int64_t)
 	    value)
-		return ov_reject(rec, "value: cluster.cores must be a whole "
-		    "number of cores from 0 to %d, not %.17g", BILL_MAX_CORES,
-		    value);
+		return ov_reject(rec, "field \"value\": cluster.cores must be "
+		    "a whole number of cores from 0 to %d, not %.17g",
+		    BILL_MAX_CORES, value);
 	usage_add(st->usage, owner(st, customer, deployment), deployment, t,
 	    (uint32_t)value);
 	st->samples++;
@@ -128,8 +128,8 @@ ticket_fields(struct ov_record *rec, const cJSON *root,
 	    ov_get_string(rec, root, "by", false, &by) < 0)
 		return -1;
 	if (minutes < 0 || minutes > 100000)
-		return ov_reject(rec, "minutes: expected a whole number from 0 "
-		    "to 100000, not %lld", (long long)minutes);
+		return ov_reject(rec, "field \"minutes\": expected a whole "
+		    "number from 0 to 100000, not %lld", (long long)minutes);
 	if (t >= st->usage->month.start && t < st->usage->month.end)
 		work_log(st->work, ticket, t, minutes, by != NULL ? by : "");
 	return 0;
