@@ -1,0 +1,477 @@
+/*
+ * Recording events: value checks, the ticket lifecycle, and the write of
+ * one event with its ticket's new state in one savepoint.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "civil.h"
+#include "diag.h"
+#include "inventory.h"
+#include "store_impl.h"
+
+/* Largest worklog entry: a week of minutes, far above any real entry. */
+#define MAX_WORKLOG_MINUTES (7 * 24 * 60)
+
+/* The latest instant an event may carry: 9999-12-31T23:59:59Z. */
+#define MAX_TIME INT64_C(253402300799)
+
+static enum tk_result
+reject(char *err, size_t errsize, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static enum tk_result
+reject(char *err, size_t errsize, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ov_vformat(err, errsize, fmt, ap);
+	va_end(ap);
+	return TK_REJECTED;
+}
+
+void
+tk_alarm_key(char *buf, size_t size, const char *fingerprint, int64_t time,
+    const char *state)
+{
+	snprintf(buf, size, "%s|%" PRId64 "|%s", fingerprint, time, state);
+}
+
+/* Checks a required or optional text field against max bytes. */
+static bool
+check_text(const char *name, const char *v, bool required, size_t max,
+    char *err, size_t errsize)
+{
+	char why[128];
+
+	if (v == NULL) {
+		if (required)
+			snprintf(err, errsize, "missing %s", name);
+		return !required;
+	}
+	if (required && *v == '\0') {
+		snprintf(err, errsize, "empty %s", name);
+		return false;
+	}
+	if (!tk_valid_text(v, max, why, sizeof why)) {
+		snprintf(err, errsize, "invalid %s: %s", name, why);
+		return false;
+	}
+	return true;
+}
+
+static bool
+check_id(const char *name, const char *v, bool required, char *err,
+    size_t errsize)
+{
+	if (v == NULL) {
+		if (required)
+			snprintf(err, errsize, "missing %s", name);
+		return !required;
+	}
+	if (!ov_valid_id(v)) {
+		snprintf(err, errsize, "invalid %s '%s': use 1 to 128 letters, "
+		    "digits, '.', '_', '-' or '@'", name, v);
+		return false;
+	}
+	return true;
+}
+
+static bool
+check_opened(const struct tk_event *ev, char *err, size_t errsize)
+{
+	if (!check_id("customer", ev->customer, true, err, errsize) ||
+	    !check_id("deployment", ev->deployment, false, err, errsize))
+		return false;
+	if (!tk_valid_severity(ev->severity)) {
+		snprintf(err, errsize, "invalid severity '%s': use critical or "
+		    "normal", ev->severity ? ev->severity : "");
+		return false;
+	}
+	if (!tk_valid_channel(ev->channel)) {
+		snprintf(err, errsize, "invalid channel '%s': use alarm, email, "
+		    "phone or portal", ev->channel ? ev->channel : "");
+		return false;
+	}
+	return check_text("summary", ev->summary, true, TK_MAX_SUMMARY, err,
+	    errsize) && check_text("fingerprint", ev->fingerprint, false,
+	    TK_MAX_ID, err, errsize);
+}
+
+/* Checks the values an action carries, whatever the ticket's state. */
+static bool
+check_values(const struct tk_event *ev, char *err, size_t errsize)
+{
+	if (ev->time < 0 || ev->time > MAX_TIME) {
+		snprintf(err, errsize, "time out of range");
+		return false;
+	}
+	if (!check_text("by", ev->by, false, TK_MAX_ID, err, errsize))
+		return false;
+	switch (ev->action) {
+	case TK_OPENED:
+		return check_opened(ev, err, errsize);
+	case TK_NOTE:
+	case TK_CUSTOMER_REPLY:
+	case TK_WORKAROUND:
+	case TK_RESOLVED:
+	case TK_REOPENED:
+		return check_text("text", ev->text, true, TK_MAX_TEXT, err,
+		    errsize);
+	case TK_SEVERITY:
+		if (tk_valid_severity(ev->severity))
+			return true;
+		snprintf(err, errsize, "invalid severity '%s': use critical or "
+		    "normal", ev->severity ? ev->severity : "");
+		return false;
+	case TK_ASSIGNED:
+		return check_text("to", ev->to, true, TK_MAX_ID, err, errsize);
+	case TK_WORKLOG:
+		if (ev->minutes >= 1 && ev->minutes <= MAX_WORKLOG_MINUTES)
+			return true;
+		snprintf(err, errsize, "invalid minutes %" PRId64 ": use a whole "
+		    "number from 1 to %d", ev->minutes, MAX_WORKLOG_MINUTES);
+		return false;
+	case TK_ALARM_REFIRED:
+	case TK_ALARM_CLEARED:
+		return check_text("fingerprint", ev->fingerprint, true,
+		    TK_MAX_ID, err, errsize);
+	default:
+		return true;
+	}
+}
+
+static bool
+is_state(const struct tk_ticket *t, const char *state)
+{
+	return strcmp(t->state, state) == 0;
+}
+
+static bool
+is_open(const struct tk_ticket *t)
+{
+	return !is_state(t, "resolved") && !is_state(t, "closed");
+}
+
+/* Rejects an action that makes no sense in the ticket's current state; the
+ * rules are those of the LIFECYCLE section of ovticket(1). */
+static enum tk_result
+check_lifecycle(const struct tk_ticket *t, const struct tk_event *ev,
+    char *err, size_t errsize)
+{
+	int64_t id = t->id;
+
+	switch (ev->action) {
+	case TK_ACKNOWLEDGED:
+		if (is_open(t) && t->acknowledged)
+			return reject(err, errsize, "ticket %" PRId64 " is "
+			    "already acknowledged", id);
+		/* FALLTHROUGH */
+	case TK_WORKAROUND:
+	case TK_RESOLVED:
+	case TK_PENDING:
+		if (!is_open(t))
+			return reject(err, errsize, "ticket %" PRId64 " is %s; "
+			    "reopen it first", id, t->state);
+		if (ev->action == TK_PENDING && t->pending)
+			return reject(err, errsize, "ticket %" PRId64 " is "
+			    "already pending", id);
+		return TK_RECORDED;
+	case TK_RESUMED:
+		if (!t->pending)
+			return reject(err, errsize, "ticket %" PRId64 " is not "
+			    "pending", id);
+		return TK_RECORDED;
+	case TK_CLOSED:
+		if (is_state(t, "closed"))
+			return reject(err, errsize, "ticket %" PRId64 " is "
+			    "already closed", id);
+		if (!is_state(t, "resolved"))
+			return reject(err, errsize, "ticket %" PRId64 " is not "
+			    "resolved; resolve it before closing it", id);
+		return TK_RECORDED;
+	case TK_REOPENED:
+		if (is_open(t))
+			return reject(err, errsize, "ticket %" PRId64 " is "
+			    "open; only a resolved or closed ticket can be "
+			    "reopened", id);
+		return TK_RECORDED;
+	case TK_CUSTOMER_REPLY:
+	case TK_ASSIGNED:
+	case TK_SEVERITY:
+		if (is_state(t, "closed"))
+			return reject(err, errsize, "ticket %" PRId64 " is "
+			    "closed; reopen it first", id);
+		if (ev->action == TK_SEVERITY &&
+		    strcmp(ev->severity, t->severity) == 0)
+			return reject(err, errsize, "ticket %" PRId64 " is "
+			    "already %s", id, t->severity);
+		if (ev->action == TK_ASSIGNED && t->assignee != NULL &&
+		    strcmp(ev->to, t->assignee) == 0)
+			return reject(err, errsize, "ticket %" PRId64 " is "
+			    "already assigned to %s", id, t->assignee);
+		return TK_RECORDED;
+	default:
+		return TK_RECORDED;
+	}
+}
+
+/* Computes the ticket's state after ev.  Under TK_APPLY_FORCE (import) the
+ * same rules replay any order of events. */
+static void
+next_state(struct tk_ticket *t, const struct tk_event *ev)
+{
+	bool open = is_open(t);
+
+	switch (ev->action) {
+	case TK_ACKNOWLEDGED:
+		t->acknowledged = true;
+		if (is_state(t, "new") || is_state(t, "reopened"))
+			t->state = "acknowledged";
+		break;
+	case TK_WORKAROUND:
+		t->acknowledged = true;
+		if (open)
+			t->state = "workaround";
+		break;
+	case TK_RESOLVED:
+		t->state = "resolved";
+		t->pending = false;
+		t->resolved = ev->time;
+		break;
+	case TK_CLOSED:
+		t->state = "closed";
+		t->pending = false;
+		t->closed = ev->time;
+		break;
+	case TK_REOPENED:
+		t->state = "reopened";
+		t->acknowledged = false;
+		t->pending = false;
+		break;
+	case TK_PENDING:
+		t->pending = true;
+		break;
+	case TK_RESUMED:
+	case TK_CUSTOMER_REPLY:
+		/* A customer's reply to a pending ticket also resumes it. */
+		t->pending = false;
+		break;
+	case TK_SEVERITY:
+		t->severity = ev->severity;
+		break;
+	case TK_ASSIGNED:
+		t->assignee = ev->to;
+		break;
+	case TK_WORKLOG:
+		t->worklog_minutes += ev->minutes;
+		break;
+	default:
+		break;
+	}
+	if (ev->time > t->updated)
+		t->updated = ev->time;
+	t->events++;
+}
+
+/* Inserts the ticket row of an "opened" event; returns the constraint
+ * error code, or SQLITE_DONE. */
+static int
+insert_ticket(struct tk_store *st, struct tk_event *ev)
+{
+	sqlite3_stmt *s = tk_stmt(st, TK_STMT_INSERT_TICKET,
+	    "INSERT INTO tickets (id, customer, deployment, severity, channel,"
+	    " summary, fingerprint, state, is_open, opened, updated, events)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'new', 1, ?8, ?8, 1)");
+	int rc;
+
+	if (ev->ticket > 0)
+		sqlite3_bind_int64(s, 1, ev->ticket);
+	tk_bind_text(s, 2, ev->customer);
+	tk_bind_text(s, 3, ev->deployment);
+	tk_bind_text(s, 4, ev->severity);
+	tk_bind_text(s, 5, ev->channel);
+	tk_bind_text(s, 6, ev->summary);
+	tk_bind_text(s, 7, ev->fingerprint);
+	sqlite3_bind_int64(s, 8, ev->time);
+	rc = tk_step(st, s, "cannot record the ticket");
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		ev->ticket = sqlite3_last_insert_rowid(st->db);
+	return rc;
+}
+
+static int
+insert_event(struct tk_store *st, struct tk_event *ev, const char *key)
+{
+	sqlite3_stmt *s = tk_stmt(st, TK_STMT_INSERT_EVENT,
+	    "INSERT INTO events (ticket, time, action, actor, text, public,"
+	    " severity, assignee, minutes, fingerprint, customer, deployment,"
+	    " channel, summary, alarm_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+	    " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+	int rc;
+
+	sqlite3_bind_int64(s, 1, ev->ticket);
+	sqlite3_bind_int64(s, 2, ev->time);
+	tk_bind_text(s, 3, tk_action_name(ev->action));
+	tk_bind_text(s, 4, ev->by);
+	tk_bind_text(s, 5, ev->text);
+	if (ev->action == TK_NOTE)
+		sqlite3_bind_int(s, 6, ev->is_public);
+	tk_bind_text(s, 7, ev->severity);
+	tk_bind_text(s, 8, ev->to);
+	if (ev->action == TK_WORKLOG)
+		sqlite3_bind_int64(s, 9, ev->minutes);
+	tk_bind_text(s, 10, ev->fingerprint);
+	if (ev->action == TK_OPENED) {
+		tk_bind_text(s, 11, ev->customer);
+		tk_bind_text(s, 12, ev->deployment);
+		tk_bind_text(s, 13, ev->channel);
+		tk_bind_text(s, 14, ev->summary);
+	}
+	tk_bind_text(s, 15, key);
+	rc = tk_step(st, s, "cannot record the event");
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		ev->id = sqlite3_last_insert_rowid(st->db);
+	return rc;
+}
+
+static int
+update_ticket(struct tk_store *st, const struct tk_ticket *t)
+{
+	sqlite3_stmt *s = tk_stmt(st, TK_STMT_UPDATE_TICKET,
+	    "UPDATE tickets SET severity = ?2, assignee = ?3, state = ?4,"
+	    " is_open = ?5, pending = ?6, acknowledged = ?7, updated = ?8,"
+	    " resolved = ?9, closed = ?10, worklog_minutes = ?11, events = ?12"
+	    " WHERE id = ?1");
+	int rc;
+
+	sqlite3_bind_int64(s, 1, t->id);
+	tk_bind_text(s, 2, t->severity);
+	tk_bind_text(s, 3, t->assignee);
+	tk_bind_text(s, 4, t->state);
+	sqlite3_bind_int(s, 5, is_open(t));
+	sqlite3_bind_int(s, 6, t->pending);
+	sqlite3_bind_int(s, 7, t->acknowledged);
+	sqlite3_bind_int64(s, 8, t->updated);
+	tk_bind_time(s, 9, t->resolved);
+	tk_bind_time(s, 10, t->closed);
+	sqlite3_bind_int64(s, 11, t->worklog_minutes);
+	sqlite3_bind_int64(s, 12, t->events);
+	rc = tk_step(st, s, "cannot update the ticket");
+	sqlite3_reset(s);
+	return rc;
+}
+
+/* Returns the open ticket other than self with this fingerprint, or 0. */
+static int64_t
+other_open_ticket(struct tk_store *st, const char *fingerprint, int64_t self)
+{
+	sqlite3_stmt *s = tk_stmt(st, TK_STMT_OPEN_FINGERPRINT,
+	    "SELECT id FROM tickets WHERE fingerprint = ?1 AND is_open = 1"
+	    " AND fingerprint IS NOT NULL AND id != ?2");
+	int64_t id = 0;
+
+	tk_bind_text(s, 1, fingerprint);
+	sqlite3_bind_int64(s, 2, self);
+	if (tk_step(st, s, "cannot find a ticket") == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return id;
+}
+
+/* Writes an "opened" event and its new ticket. */
+static enum tk_result
+record_opened(struct tk_store *st, struct tk_event *ev, const char *key,
+    char *err, size_t errsize)
+{
+	int64_t wanted = ev->ticket;
+	int rc;
+
+	if (ev->fingerprint != NULL) {
+		int64_t other = other_open_ticket(st, ev->fingerprint, 0);
+
+		if (other != 0)
+			return reject(err, errsize, "ticket %" PRId64 " with "
+			    "fingerprint %s is already open", other,
+			    ev->fingerprint);
+	}
+	if (insert_ticket(st, ev) != SQLITE_DONE)
+		return reject(err, errsize, "ticket %" PRId64 " already "
+		    "exists", wanted);
+	rc = insert_event(st, ev, key);
+	if (rc != SQLITE_DONE) {
+		ev->ticket = wanted;
+		return TK_DUPLICATE;
+	}
+	return TK_RECORDED;
+}
+
+/* Writes any other event and the ticket's new state. */
+static enum tk_result
+record_event(struct tk_store *st, struct tk_event *ev, const char *key,
+    int flags, char *err, size_t errsize)
+{
+	struct tk_ticket t;
+	enum tk_result res = TK_RECORDED;
+
+	if (!tk_ticket_get(st, ev->ticket, &t))
+		return reject(err, errsize, "ticket %" PRId64 " not found",
+		    ev->ticket);
+	if (!(flags & TK_APPLY_FORCE)) {
+		char when[OV_TIME_LEN];
+
+		ov_time_format(t.opened, when);
+		if (ev->time < t.opened)
+			res = reject(err, errsize, "ticket %" PRId64 " was "
+			    "opened at %s, after this event's time", t.id,
+			    when);
+		else
+			res = check_lifecycle(&t, ev, err, errsize);
+		if (res == TK_RECORDED && ev->action == TK_REOPENED &&
+		    t.fingerprint != NULL) {
+			int64_t other = other_open_ticket(st, t.fingerprint,
+			    t.id);
+
+			if (other != 0)
+				res = reject(err, errsize, "ticket %" PRId64
+				    " for the same alarm is open", other);
+		}
+	}
+	if (res == TK_RECORDED) {
+		struct tk_ticket next = t;
+
+		next_state(&next, ev);
+		if (insert_event(st, ev, key) != SQLITE_DONE)
+			res = TK_DUPLICATE;
+		else if (update_ticket(st, &next) != SQLITE_DONE)
+			res = reject(err, errsize, "ticket %" PRId64 ": another "
+			    "ticket for the same alarm is open", t.id);
+	}
+	tk_ticket_free(&t);
+	return res;
+}
+
+enum tk_result
+tk_apply(struct tk_store *st, struct tk_event *ev, const char *alarm_key,
+    int flags, char *err, size_t errsize)
+{
+	enum tk_result res;
+
+	err[0] = '\0';
+	if (!check_values(ev, err, errsize))
+		return TK_REJECTED;
+	tk_exec(st, "SAVEPOINT apply", "cannot start a savepoint");
+	if (ev->action == TK_OPENED)
+		res = record_opened(st, ev, alarm_key, err, errsize);
+	else
+		res = record_event(st, ev, alarm_key, flags, err, errsize);
+	if (res != TK_RECORDED)
+		tk_exec(st, "ROLLBACK TO apply", "cannot roll back");
+	tk_exec(st, "RELEASE apply", "cannot release a savepoint");
+	return res;
+}
