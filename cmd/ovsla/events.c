@@ -1,0 +1,304 @@
+/*
+ * Reading ticket records into the event table.  Only what the SLA clock
+ * needs is kept (about 32 bytes per event), so a million events fit in a
+ * few tens of megabytes whatever the size of the records' text.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "civil.h"
+#include "diag.h"
+#include "json.h"
+#include "ovsla.h"
+
+static const struct {
+	const char *name;
+	enum action action;
+} actions[] = {
+	{ "opened", ACT_OPENED },
+	{ "acknowledged", ACT_ACKNOWLEDGED },
+	{ "workaround", ACT_WORKAROUND },
+	{ "resolved", ACT_RESOLVED },
+	{ "closed", ACT_CLOSED },
+	{ "reopened", ACT_REOPENED },
+	{ "pending", ACT_PENDING },
+	{ "resumed", ACT_RESUMED },
+	{ "customer_reply", ACT_CUSTOMER_REPLY },
+	{ "severity", ACT_SEVERITY },
+	{ "note", ACT_OTHER },
+	{ "assigned", ACT_OTHER },
+	{ "worklog", ACT_OTHER },
+	{ "alarm_refired", ACT_OTHER },
+	{ "alarm_cleared", ACT_OTHER },
+};
+
+static void *
+xrealloc(void *p, size_t size)
+{
+	void *q = realloc(p, size);
+
+	if (q == NULL)
+		ov_die(OV_EXIT_RESOURCE, "out of memory");
+	return q;
+}
+
+void
+events_init(struct event_table *et)
+{
+	memset(et, 0, sizeof *et);
+}
+
+static uint64_t
+hash_name(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static void
+grow_slots(struct event_table *et)
+{
+	size_t n = et->nslots ? et->nslots * 2 : 256;
+
+	free(et->slots);
+	et->slots = xrealloc(NULL, n * sizeof *et->slots);
+	for (size_t i = 0; i < n; i++)
+		et->slots[i] = SIZE_MAX;
+	et->nslots = n;
+	for (size_t k = 0; k < et->nnames; k++) {
+		size_t i = hash_name(et->names[k]) & (n - 1);
+
+		while (et->slots[i] != SIZE_MAX)
+			i = (i + 1) & (n - 1);
+		et->slots[i] = k;
+	}
+}
+
+/* Returns the index of a customer name, adding it on first sight. */
+static uint32_t
+intern(struct event_table *et, const char *name)
+{
+	size_t i;
+
+	if (et->nnames * 2 >= et->nslots)
+		grow_slots(et);
+	i = hash_name(name) & (et->nslots - 1);
+	for (; et->slots[i] != SIZE_MAX; i = (i + 1) & (et->nslots - 1))
+		if (strcmp(et->names[et->slots[i]], name) == 0)
+			return (uint32_t)et->slots[i];
+	if (et->nnames == et->names_cap) {
+		et->names_cap = et->names_cap ? et->names_cap * 2 : 64;
+		et->names = xrealloc(et->names, et->names_cap *
+		    sizeof *et->names);
+	}
+	et->names[et->nnames] = strdup(name);
+	if (et->names[et->nnames] == NULL)
+		ov_die(OV_EXIT_RESOURCE, "out of memory");
+	et->slots[i] = et->nnames;
+	return (uint32_t)et->nnames++;
+}
+
+static int
+parse_action(struct ov_record *rec, const char *s, enum action *out)
+{
+	for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
+		if (strcmp(s, actions[i].name) == 0) {
+			*out = actions[i].action;
+			return 0;
+		}
+	return ov_reject(rec, "action: unknown action '%.40s'", s);
+}
+
+static int
+get_severity(struct ov_record *rec, const cJSON *obj, struct event *ev)
+{
+	const char *s;
+	enum ov_severity sev;
+
+	if (ov_get_string(rec, obj, "severity", true, &s) < 0)
+		return -1;
+	if (ov_severity_parse(s, &sev) != 0)
+		return ov_reject(rec, "severity: must be critical or normal, "
+		    "not '%.40s'", s);
+	ev->severity = (uint8_t)sev;
+	return 0;
+}
+
+static int
+get_customer(struct ov_record *rec, const cJSON *obj, struct event_table *et,
+    struct event *ev)
+{
+	const char *s;
+
+	if (ov_get_string(rec, obj, "customer", true, &s) < 0)
+		return -1;
+	if (!ov_valid_id(s))
+		return ov_reject(rec, "customer: invalid identifier '%.40s'",
+		    s);
+	ev->customer = intern(et, s);
+	return 0;
+}
+
+/* Reads the fields of one ticket record; returns 1 to keep the event, 0
+ * to drop it, -1 after ov_reject(). */
+static int
+parse_ticket(struct ov_record *rec, const cJSON *obj, struct event_table *et,
+    struct event *ev)
+{
+	const char *s;
+	enum action act;
+
+	if (ov_get_int(rec, obj, "ticket", true, &ev->ticket) < 0 ||
+	    ov_get_time(rec, obj, "time", true, &ev->time) < 0 ||
+	    ov_get_string(rec, obj, "action", true, &s) < 0)
+		return -1;
+	if (ev->ticket < 0)
+		return ov_reject(rec, "ticket: must not be negative");
+	if (parse_action(rec, s, &act) < 0)
+		return -1;
+	ev->action = (uint8_t)act;
+	if (act == ACT_OPENED && (get_customer(rec, obj, et, ev) < 0 ||
+	    get_severity(rec, obj, ev) < 0))
+		return -1;
+	if (act == ACT_SEVERITY && get_severity(rec, obj, ev) < 0)
+		return -1;
+	return act != ACT_OTHER;
+}
+
+static void
+pass_record(const struct event_table *et, const struct ov_record *rec)
+{
+	struct ov_buf b = { 0 };
+
+	if (!et->pass)
+		return;
+	ov_buf_add(&b, rec->text, rec->len);
+	ov_buf_addc(&b, '\n');
+	ov_out_write(&b);
+	ov_buf_free(&b);
+}
+
+/* The record function of the loop: keeps ticket events, passes or ignores
+ * other kinds. */
+int
+events_record(struct ov_record *rec, void *ctx)
+{
+	struct event_table *et = ctx;
+	struct event ev = { 0 };
+	const char *kind;
+	size_t klen;
+	cJSON *obj;
+	int rc;
+
+	kind = ov_json_peek(rec->text, rec->len, "kind", &klen);
+	if (kind != NULL && !(klen == 6 && memcmp(kind, "ticket", 6) == 0)) {
+		pass_record(et, rec);
+		return 0;
+	}
+	obj = ov_record_parse(rec);
+	if (obj == NULL)
+		return -1;
+	if (ov_get_string(rec, obj, "kind", true, &kind) < 0) {
+		cJSON_Delete(obj);
+		return -1;
+	}
+	if (strcmp(kind, "ticket") != 0) {
+		cJSON_Delete(obj);
+		pass_record(et, rec);
+		return 0;
+	}
+	rc = parse_ticket(rec, obj, et, &ev);
+	cJSON_Delete(obj);
+	if (rc <= 0)
+		return rc;
+	if (et->count == et->cap) {
+		et->cap = et->cap ? et->cap * 2 : 4096;
+		et->items = xrealloc(et->items, et->cap * sizeof *et->items);
+	}
+	ev.seq = (uint32_t)et->count;
+	et->items[et->count++] = ev;
+	return 0;
+}
+
+/* Orders events by ticket and time; at one instant "opened" comes first,
+ * then the input order. */
+static int
+cmp_events(const void *pa, const void *pb)
+{
+	const struct event *a = pa, *b = pb;
+
+	if (a->ticket != b->ticket)
+		return a->ticket < b->ticket ? -1 : 1;
+	if (a->time != b->time)
+		return a->time < b->time ? -1 : 1;
+	if ((a->action == ACT_OPENED) != (b->action == ACT_OPENED))
+		return a->action == ACT_OPENED ? -1 : 1;
+	return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+static bool
+seen_at_same_instant(const struct event *items, size_t kept,
+    const struct event *ev)
+{
+	for (size_t j = kept; j-- > 0;) {
+		const struct event *p = &items[j];
+
+		if (p->ticket != ev->ticket || p->time != ev->time)
+			return false;
+		if (p->action == ev->action)
+			return true;
+	}
+	return false;
+}
+
+/* Sorts the events and drops duplicates: the same ticket, action and time
+ * count once, the first read. */
+void
+events_sort(struct event_table *et)
+{
+	size_t kept = 0, dropped;
+
+	qsort(et->items, et->count, sizeof *et->items, cmp_events);
+	for (size_t i = 0; i < et->count; i++) {
+		if (seen_at_same_instant(et->items, kept, &et->items[i]))
+			continue;
+		et->items[kept++] = et->items[i];
+	}
+	dropped = et->count - kept;
+	et->count = kept;
+	if (dropped > 0)
+		ov_note(1, "%zu duplicate ticket events ignored", dropped);
+}
+
+long
+events_each_ticket(const struct event_table *et, ticket_fn fn, void *ctx)
+{
+	long failed = 0;
+	size_t i = 0;
+
+	while (i < et->count) {
+		size_t j = i + 1;
+
+		while (j < et->count && et->items[j].ticket ==
+		    et->items[i].ticket)
+			j++;
+		if (fn(&et->items[i], j - i, et, ctx) < 0)
+			failed++;
+		i = j;
+	}
+	return failed;
+}
+
+void
+events_free(struct event_table *et)
+{
+	for (size_t i = 0; i < et->nnames; i++)
+		free(et->names[i]);
+	free(et->names);
+	free(et->slots);
+	free(et->items);
+	memset(et, 0, sizeof *et);
+}
