@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "channels.h"
 #include "cli.h"
 #include "commands.h"
 #include "diag.h"
@@ -252,6 +253,21 @@ static const struct ov_help open_help = {
 	"  --at TIME         when it was reported (default: now)\n",
 };
 
+/* Asks at the terminal for the fields of the telephone path that the
+ * options did not give (see prompt.c). */
+static void
+prompt_missing(struct tk_event *ev)
+{
+	struct tk_open_fields f = { ev->customer, ev->severity, ev->summary };
+
+	if (tk_prompt_open(&f) < 0)
+		ov_die(OV_EXIT_USAGE, "open: input ended before every field was "
+		    "given");
+	ev->customer = f.customer;
+	ev->severity = f.severity;
+	ev->summary = f.summary;
+}
+
 int
 tk_cmd_open(int argc, char **argv)
 {
@@ -305,6 +321,9 @@ tk_cmd_open(int argc, char **argv)
 	}
 	if (optind != argc)
 		ov_usage_error("open takes no operands");
+	if ((ev.customer == NULL || ev.severity == NULL ||
+	    ev.summary == NULL) && isatty(STDIN_FILENO))
+		prompt_missing(&ev);
 	if (ev.customer == NULL || ev.severity == NULL || ev.summary == NULL)
 		ov_usage_error("open needs --customer, --severity and "
 		    "--summary");

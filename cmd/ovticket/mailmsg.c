@@ -1,0 +1,382 @@
+/*
+ * Decoding of one received message with GMime 3: MIME structure, transfer
+ * encodings, RFC 2047 words and charsets are all GMime's work; this file
+ * only picks the parts a ticket needs and cleans them into UTF-8 text.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gmime/gmime.h>
+
+#include "json.h"
+#include "mailmsg.h"
+
+/* Deeper MIME nesting is not searched for text: no real mail client nests
+ * that far, and the walk stays bounded on hostile input. */
+#define MAIL_MAX_DEPTH 32
+
+/* Attachment names listed in the text; 50 names of at most 200 bytes keep
+ * the list within 10 KiB. */
+#define MAIL_MAX_ATTACHMENTS_LISTED 50
+
+/* Text and attachment names found while walking the MIME tree. */
+struct walk {
+	char *plain;		/* first inline text/plain part */
+	char *html;		/* first inline text/html part */
+	struct ov_buf names;	/* "- name\n" per attachment */
+	size_t nattachments;
+};
+
+static char *
+xstrdup_or_empty(const char *s)
+{
+	char *copy = strdup(s != NULL ? s : "");
+
+	if (copy == NULL)
+		abort();
+	return copy;
+}
+
+/* Returns a valid UTF-8 copy of s, replacing invalid bytes. */
+static char *
+utf8_copy(const char *s)
+{
+	gchar *valid = g_utf8_make_valid(s != NULL ? s : "", -1);
+	char *copy = xstrdup_or_empty(valid);
+
+	g_free(valid);
+	return copy;
+}
+
+char *
+mail_one_line(const char *s, size_t max)
+{
+	size_t n = strlen(s), out = 0;
+	char *line = malloc(n + 1);
+	bool space = false;
+
+	if (line == NULL)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7f || c == ' ') {
+			space = out > 0;
+			continue;
+		}
+		if (space)
+			line[out++] = ' ';
+		space = false;
+		line[out++] = (char)c;
+	}
+	if (out > max) {
+		out = max;
+		/* Step back over UTF-8 continuation bytes. */
+		while (out > 0 && ((unsigned char)line[out] & 0xc0) == 0x80)
+			out--;
+	}
+	line[out] = '\0';
+	return line;
+}
+
+int64_t
+mail_ticket_tag(const char *subject)
+{
+	const char *p = subject;
+
+	while ((p = strstr(p, "[#")) != NULL) {
+		int64_t n = 0;
+		int digits = 0;
+
+		p += 2;
+		while (isdigit((unsigned char)p[digits]) && digits < 16) {
+			n = n * 10 + (p[digits] - '0');
+			digits++;
+		}
+		if (digits > 0 && digits < 16 && p[digits] == ']' && n > 0)
+			return n;
+	}
+	return -1;
+}
+
+/*
+ * Turns HTML into rough plain text for messages that have no text/plain
+ * part: tags and the contents of style and script elements are dropped,
+ * and the common entities decoded.  The result is only ever shown as text.
+ */
+static char *
+html_to_text(const char *html)
+{
+	static const struct {
+		const char *name, *text;
+	} entities[] = {
+		{ "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" },
+		{ "&quot;", "\"" }, { "&#39;", "'" }, { "&nbsp;", " " },
+	};
+	struct ov_buf b = { 0 };
+	const char *p = html;
+
+	while (*p != '\0') {
+		if (*p == '<') {
+			const char *end;
+
+			if (strncasecmp(p, "<style", 6) == 0)
+				end = strcasestr(p, "</style");
+			else if (strncasecmp(p, "<script", 7) == 0)
+				end = strcasestr(p, "</script");
+			else
+				end = p;
+			if (end == NULL)
+				break;
+			end = strchr(end, '>');
+			if (end == NULL)
+				break;
+			if (strncasecmp(p, "<br", 3) == 0 ||
+			    strncasecmp(p, "<p", 2) == 0 ||
+			    strncasecmp(p, "<div", 4) == 0)
+				ov_buf_addc(&b, '\n');
+			p = end + 1;
+			continue;
+		}
+		if (*p == '&') {
+			size_t i;
+
+			for (i = 0; i < sizeof entities / sizeof *entities;
+			    i++) {
+				size_t n = strlen(entities[i].name);
+
+				if (strncmp(p, entities[i].name, n) == 0) {
+					ov_buf_adds(&b, entities[i].text);
+					p += n;
+					break;
+				}
+			}
+			if (i < sizeof entities / sizeof *entities)
+				continue;
+		}
+		ov_buf_addc(&b, *p++);
+	}
+	ov_buf_addc(&b, '\0');
+	return b.data;
+}
+
+static void
+walk_part(GMimePart *part, struct walk *w)
+{
+	GMimeContentType *type;
+	const char *filename = g_mime_part_get_filename(part);
+	gchar *text;
+
+	if (g_mime_part_is_attachment(part) || filename != NULL) {
+		char *name;
+		char *valid;
+
+		if (++w->nattachments > MAIL_MAX_ATTACHMENTS_LISTED)
+			return;
+		name = mail_one_line(filename != NULL ? filename :
+		    "(unnamed)", 200);
+		valid = utf8_copy(name);
+		ov_buf_printf(&w->names, "- %s\n", valid);
+		free(valid);
+		free(name);
+		return;
+	}
+	if (!GMIME_IS_TEXT_PART(part))
+		return;
+	type = g_mime_object_get_content_type(GMIME_OBJECT(part));
+	if (g_mime_content_type_is_type(type, "text", "plain") &&
+	    w->plain == NULL) {
+		text = g_mime_text_part_get_text(GMIME_TEXT_PART(part));
+		w->plain = utf8_copy(text);
+		g_free(text);
+	} else if (g_mime_content_type_is_type(type, "text", "html") &&
+	    w->html == NULL) {
+		text = g_mime_text_part_get_text(GMIME_TEXT_PART(part));
+		w->html = utf8_copy(text);
+		g_free(text);
+	}
+}
+
+static void
+walk_object(GMimeObject *obj, struct walk *w, int depth)
+{
+	if (obj == NULL || depth > MAIL_MAX_DEPTH)
+		return;
+	if (GMIME_IS_MULTIPART(obj)) {
+		GMimeMultipart *mp = GMIME_MULTIPART(obj);
+		int n = g_mime_multipart_get_count(mp);
+
+		for (int i = 0; i < n; i++)
+			walk_object(g_mime_multipart_get_part(mp, i), w,
+			    depth + 1);
+	} else if (GMIME_IS_MESSAGE_PART(obj)) {
+		ov_buf_adds(&w->names, "- (forwarded message)\n");
+		w->nattachments++;
+	} else if (GMIME_IS_PART(obj)) {
+		walk_part(GMIME_PART(obj), w);
+	}
+}
+
+/* Keeps newlines and tabs, drops CR and other control characters, and cuts
+ * the text at MAIL_TEXT_MAX bytes on a character boundary with a note. */
+static void
+clean_text(struct ov_buf *b, const char *s)
+{
+	size_t n = strlen(s), kept = 0, start = b->len, i = 0;
+
+	/* Leading blank lines carry nothing either. */
+	while (s[i] == '\n' || s[i] == '\r' || s[i] == ' ' || s[i] == '\t')
+		i++;
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+			continue;
+		if (kept >= MAIL_TEXT_MAX && (c & 0xc0) != 0x80) {
+			ov_buf_printf(b, "\n[%zu more bytes cut]", n - i);
+			return;
+		}
+		ov_buf_addc(b, (char)c);
+		kept++;
+	}
+	/* Nor do trailing ones. */
+	while (b->len > start && (b->data[b->len - 1] == '\n' ||
+	    b->data[b->len - 1] == ' '))
+		b->len--;
+}
+
+static char *
+body_text(GMimeMessage *msg, size_t *nattachments)
+{
+	struct walk w = { 0 };
+	struct ov_buf b = { 0 };
+	char *html_text = NULL;
+
+	walk_object(g_mime_message_get_mime_part(msg), &w, 0);
+	if (w.plain != NULL) {
+		clean_text(&b, w.plain);
+	} else if (w.html != NULL) {
+		html_text = html_to_text(w.html);
+		clean_text(&b, html_text);
+	}
+	if (w.nattachments > 0) {
+		if (b.len > 0)
+			ov_buf_adds(&b, "\n\n");
+		ov_buf_adds(&b, "Attachments:\n");
+		ov_buf_add(&b, w.names.data, w.names.len);
+		if (w.nattachments > MAIL_MAX_ATTACHMENTS_LISTED)
+			ov_buf_printf(&b, "- and %zu more\n", w.nattachments -
+			    MAIL_MAX_ATTACHMENTS_LISTED);
+		b.len--;	/* the last "\n" */
+	}
+	ov_buf_addc(&b, '\0');
+	*nattachments = w.nattachments;
+	free(w.plain);
+	free(w.html);
+	free(html_text);
+	ov_buf_free(&w.names);
+	return b.data;
+}
+
+static int
+parse_from(GMimeMessage *msg, struct mail_message *m)
+{
+	InternetAddressList *list = g_mime_message_get_from(msg);
+	InternetAddress *ia;
+	const char *addr, *at;
+	char *p;
+
+	if (list == NULL || internet_address_list_length(list) < 1)
+		return -1;
+	ia = internet_address_list_get_address(list, 0);
+	if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
+		return -1;
+	addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
+	/* 254 bytes is the longest address SMTP can carry (RFC 5321). */
+	if (addr == NULL || strlen(addr) > 254 ||
+	    (at = strrchr(addr, '@')) == NULL || at == addr || at[1] == '\0')
+		return -1;
+	m->from_addr = mail_one_line(addr, 254);
+	if (strchr(m->from_addr, ' ') != NULL)
+		return -1;
+	for (p = m->from_addr; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	p = mail_one_line(internet_address_get_name(ia) != NULL ?
+	    internet_address_get_name(ia) : "", 200);
+	m->from_name = utf8_copy(p);
+	free(p);
+	return 0;
+}
+
+static void
+parse_headers(GMimeMessage *msg, struct mail_message *m)
+{
+	const char *subject = g_mime_message_get_subject(msg);
+	const char *id = g_mime_message_get_message_id(msg);
+	char *line;
+
+	/* GMime returns the subject decoded from RFC 2047 words. */
+	line = mail_one_line(subject != NULL ? subject : "", MAIL_SUMMARY_MAX);
+	m->subject = utf8_copy(line);
+	free(line);
+	line = mail_one_line(id != NULL ? id : "", 250);
+	m->message_id = utf8_copy(line);
+	free(line);
+	m->ticket_tag = mail_ticket_tag(m->subject);
+}
+
+void
+mail_gmime_init(void)
+{
+	static bool done;
+
+	if (!done) {
+		g_mime_init();
+		done = true;
+	}
+}
+
+int
+mail_message_parse(const char *data, size_t len, struct mail_message *m,
+    char *err, size_t errsize)
+{
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeMessage *msg;
+	int rc = 0;
+
+	memset(m, 0, sizeof *m);
+	m->ticket_tag = -1;
+	mail_gmime_init();
+	stream = g_mime_stream_mem_new_with_buffer(data, len);
+	parser = g_mime_parser_new_with_stream(stream);
+	msg = g_mime_parser_construct_message(parser, NULL);
+	g_object_unref(parser);
+	g_object_unref(stream);
+	if (msg == NULL) {
+		snprintf(err, errsize, "not an RFC 5322 message");
+		return -1;
+	}
+	if (parse_from(msg, m) < 0) {
+		snprintf(err, errsize, "no valid From address");
+		rc = -1;
+	} else {
+		parse_headers(msg, m);
+		m->text = body_text(msg, &m->nattachments);
+	}
+	g_object_unref(msg);
+	return rc;
+}
+
+void
+mail_message_free(struct mail_message *m)
+{
+	free(m->from_addr);
+	free(m->from_name);
+	free(m->subject);
+	free(m->message_id);
+	free(m->text);
+	memset(m, 0, sizeof *m);
+}
