@@ -496,11 +496,12 @@ settle_flapping(struct engine *e, struct series *s, int64_t now,
 
 	if (!s->flapping || now <= quiet)
 		return;
+	/* The alarm ends at the instant the series became quiet. */
 	s->flapping = false;
 	if (s->shown && !inner_firing(s))
-		emit(e, s, false, now, v);
+		emit(e, s, false, quiet, v);
 	else if (!s->shown && inner_firing(s))
-		emit(e, s, true, now, v);
+		emit(e, s, true, quiet, v);
 }
 
 /* ---- conditions ---- */

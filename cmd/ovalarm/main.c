@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "civil.h"
 #include "cli.h"
 #include "datafile.h"
 #include "diag.h"
@@ -242,6 +243,21 @@ evaluate(struct run *r, struct ov_record *rec)
 	return rc;
 }
 
+/* Moves the clock by the time of a sample no rule reads, so that absence
+ * and resolve-after checks run on every record's time.  A time that cannot
+ * be peeked or parsed is left for nothing: the record is not validated. */
+static void
+advance_clock(struct run *r, const struct ov_record *rec)
+{
+	size_t len;
+	const char *s = ov_json_peek(rec->text, rec->len, "time", &len);
+	int64_t t;
+	char err[128];
+
+	if (s != NULL && ov_time_parse(s, len, &t, err, sizeof err) == 0)
+		engine_advance(&r->engine, t);
+}
+
 /*
  * The per-line function.  Most samples name a metric no rule reads, so the
  * kind and metric are peeked at in the raw text first and such lines are
@@ -263,8 +279,10 @@ on_record(struct ov_record *rec, void *ctx)
 	else if (kind != NULL && !r->pass)
 		return 0;
 	if (name != NULL && !engine_wants(&r->engine, name, nlen,
-	    kind[0] == 'e'))
+	    kind[0] == 'e')) {
+		advance_clock(r, rec);
 		return 0;
+	}
 	return evaluate(r, rec);
 }
 
