@@ -162,12 +162,56 @@ html_to_text(const char *html)
 	return b.data;
 }
 
+/*
+ * Decodes a text part to valid UTF-8: GMime undoes the transfer encoding
+ * and converts the charset (as g_mime_text_part_get_text() does), but the
+ * bytes are taken with their length, so a NUL byte inside the text drops
+ * only itself and not the rest.  An unknown charset leaves the bytes as
+ * they are, and invalid UTF-8 becomes U+FFFD.
+ */
+static char *
+part_text(GMimePart *part)
+{
+	GMimeDataWrapper *content = g_mime_part_get_content(part);
+	GMimeStream *mem = g_mime_stream_mem_new();
+	GMimeStream *filtered = g_mime_stream_filter_new(mem);
+	const char *charset = g_mime_object_get_content_type_parameter(
+	    GMIME_OBJECT(part), "charset");
+	GByteArray *bytes;
+	GMimeFilter *filter;
+	gchar *valid;
+	char *text;
+	size_t n = 0;
+
+	if (charset != NULL && g_ascii_strcasecmp(charset, "utf-8") != 0 &&
+	    (filter = g_mime_filter_charset_new(charset, "UTF-8")) != NULL) {
+		g_mime_stream_filter_add(GMIME_STREAM_FILTER(filtered), filter);
+		g_object_unref(filter);
+	}
+	if (content != NULL)
+		g_mime_data_wrapper_write_to_stream(content, filtered);
+	g_mime_stream_flush(filtered);
+	bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	text = malloc(bytes->len + 1);
+	if (text == NULL)
+		abort();
+	for (guint i = 0; i < bytes->len; i++)
+		if (bytes->data[i] != '\0')
+			text[n++] = (char)bytes->data[i];
+	valid = g_utf8_make_valid(text, (gssize)n);
+	free(text);
+	text = xstrdup_or_empty(valid);
+	g_free(valid);
+	g_object_unref(filtered);
+	g_object_unref(mem);
+	return text;
+}
+
 static void
 walk_part(GMimePart *part, struct walk *w)
 {
 	GMimeContentType *type;
 	const char *filename = g_mime_part_get_filename(part);
-	gchar *text;
 
 	if (g_mime_part_is_attachment(part) || filename != NULL) {
 		char *name;
@@ -187,16 +231,11 @@ walk_part(GMimePart *part, struct walk *w)
 		return;
 	type = g_mime_object_get_content_type(GMIME_OBJECT(part));
 	if (g_mime_content_type_is_type(type, "text", "plain") &&
-	    w->plain == NULL) {
-		text = g_mime_text_part_get_text(GMIME_TEXT_PART(part));
-		w->plain = utf8_copy(text);
-		g_free(text);
-	} else if (g_mime_content_type_is_type(type, "text", "html") &&
-	    w->html == NULL) {
-		text = g_mime_text_part_get_text(GMIME_TEXT_PART(part));
-		w->html = utf8_copy(text);
-		g_free(text);
-	}
+	    w->plain == NULL)
+		w->plain = part_text(part);
+	else if (g_mime_content_type_is_type(type, "text", "html") &&
+	    w->html == NULL)
+		w->html = part_text(part);
 }
 
 static void
