@@ -92,8 +92,8 @@ check_opened(const struct tk_event *ev, char *err, size_t errsize)
 		return false;
 	}
 	if (!tk_valid_channel(ev->channel)) {
-		snprintf(err, errsize, "invalid channel '%s': use alarm, email, "
-		    "phone or portal", ev->channel ? ev->channel : "");
+		snprintf(err, errsize, "invalid channel '%s': use alarm, "
+		    "email, phone or portal", ev->channel ? ev->channel : "");
 		return false;
 	}
 	return check_text("summary", ev->summary, true, TK_MAX_SUMMARY, err,
@@ -132,8 +132,9 @@ check_values(const struct tk_event *ev, char *err, size_t errsize)
 	case TK_WORKLOG:
 		if (ev->minutes >= 1 && ev->minutes <= MAX_WORKLOG_MINUTES)
 			return true;
-		snprintf(err, errsize, "invalid minutes %" PRId64 ": use a whole "
-		    "number from 1 to %d", ev->minutes, MAX_WORKLOG_MINUTES);
+		snprintf(err, errsize, "invalid minutes %" PRId64 ": use a "
+		    "whole number from 1 to %d", ev->minutes,
+		    MAX_WORKLOG_MINUTES);
 		return false;
 	case TK_ALARM_REFIRED:
 	case TK_ALARM_CLEARED:
@@ -449,8 +450,9 @@ record_event(struct tk_store *st, struct tk_event *ev, const char *key,
 		if (insert_event(st, ev, key) != SQLITE_DONE)
 			res = TK_DUPLICATE;
 		else if (update_ticket(st, &next) != SQLITE_DONE)
-			res = reject(err, errsize, "ticket %" PRId64 ": another "
-			    "ticket for the same alarm is open", t.id);
+			res = reject(err, errsize, "ticket %" PRId64 ": "
+			    "another ticket for the same alarm is open",
+			    t.id);
 	}
 	tk_ticket_free(&t);
 	return res;

@@ -261,8 +261,8 @@ prompt_missing(struct tk_event *ev)
 	struct tk_open_fields f = { ev->customer, ev->severity, ev->summary };
 
 	if (tk_prompt_open(&f) < 0)
-		ov_die(OV_EXIT_USAGE, "open: input ended before every field was "
-		    "given");
+		ov_die(OV_EXIT_USAGE, "open: input ended before every field "
+		    "was given");
 	ev->customer = f.customer;
 	ev->severity = f.severity;
 	ev->summary = f.summary;

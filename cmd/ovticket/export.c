@@ -94,18 +94,20 @@ read_event(struct ov_record *rec, const cJSON *obj, struct tk_event *ev)
 	    ov_get_string(rec, obj, "action", true, &action) < 0)
 		return -1;
 	if (ev->ticket < 1)
-		return ov_reject(rec, "ticket: invalid number %lld",
+		return ov_reject(rec, "field \"ticket\": invalid number %lld",
 		    (long long)ev->ticket);
 	if (tk_action_parse(action, &ev->action) < 0)
-		return ov_reject(rec, "action: unknown action '%s'", action);
+		return ov_reject(rec, "field \"action\": unknown action "
+		    "'%s'", action);
 	if (ov_get_string(rec, obj, "by", false, &ev->by) < 0 ||
 	    ov_get_string(rec, obj, "text", false, &ev->text) < 0 ||
 	    ov_get_bool(rec, obj, "public", false, &ev->is_public) < 0 ||
 	    ov_get_string(rec, obj, "severity", false, &ev->severity) < 0 ||
 	    ov_get_string(rec, obj, "to", false, &ev->to) < 0 ||
 	    ov_get_int(rec, obj, "minutes", false, &ev->minutes) < 0 ||
-	    ov_get_string(rec, obj, "fingerprint", false, &ev->fingerprint) <
-	    0 || ov_get_string(rec, obj, "customer", false, &ev->customer) < 0 ||
+	    ov_get_string(rec, obj, "fingerprint", false,
+	    &ev->fingerprint) < 0 ||
+	    ov_get_string(rec, obj, "customer", false, &ev->customer) < 0 ||
 	    ov_get_string(rec, obj, "deployment", false, &ev->deployment) < 0 ||
 	    ov_get_string(rec, obj, "channel", false, &ev->channel) < 0 ||
 	    ov_get_string(rec, obj, "summary", false, &ev->summary) < 0)
@@ -169,8 +171,8 @@ same_event(const struct tk_event *ev, void *ctx)
 	    memcmp(sc->b.data, sc->line->data, sc->b.len) == 0;
 }
 
-/* Returns true when the store holds an event whose record is the same as
- * im->line (the event's record), so that importing an export twice adds nothing. */
+/* Returns true when the store holds an event with the same record as
+ * im->line, so that importing an export twice adds nothing. */
 static bool
 already_stored(struct import *im, const struct tk_event *ev)
 {

@@ -81,12 +81,13 @@ read_alarm(struct ov_record *rec, const cJSON *obj, struct alarm *a)
 	    ov_get_string(rec, obj, "state", true, &a->state) < 0 ||
 	    ov_get_string(rec, obj, "fingerprint", true, &a->fingerprint) < 0)
 		return -1;
-	if (strcmp(a->state, "firing") != 0 && strcmp(a->state, "resolved") != 0)
-		return ov_reject(rec, "state: invalid value '%s': use firing or "
-		    "resolved", a->state);
+	if (strcmp(a->state, "firing") != 0 &&
+	    strcmp(a->state, "resolved") != 0)
+		return ov_reject(rec, "field \"state\": invalid value '%s': "
+		    "use firing or resolved", a->state);
 	if (*a->fingerprint == '\0' || strlen(a->fingerprint) > TK_MAX_ID)
-		return ov_reject(rec, "fingerprint: must have 1 to %d bytes",
-		    TK_MAX_ID);
+		return ov_reject(rec, "field \"fingerprint\": must have 1 to "
+		    "%d bytes", TK_MAX_ID);
 	if (strcmp(a->state, "resolved") == 0)
 		return 0;
 	if (ov_get_string(rec, obj, "severity", true, &a->severity) < 0 ||
@@ -96,11 +97,11 @@ read_alarm(struct ov_record *rec, const cJSON *obj, struct alarm *a)
 	    ov_get_string(rec, obj, "rule", false, &rule) < 0)
 		return -1;
 	if (!tk_valid_severity(a->severity))
-		return ov_reject(rec, "severity: invalid value '%s': use "
-		    "critical or normal", a->severity);
+		return ov_reject(rec, "field \"severity\": invalid value "
+		    "'%s': use critical or normal", a->severity);
 	if (!ov_valid_id(a->customer))
-		return ov_reject(rec, "customer: invalid identifier '%s'",
-		    a->customer);
+		return ov_reject(rec, "field \"customer\": invalid "
+		    "identifier '%s'", a->customer);
 	if (a->summary == NULL || *a->summary == '\0')
 		a->summary = rule != NULL && *rule ? rule : a->fingerprint;
 	return 0;
@@ -229,9 +230,9 @@ static const struct ov_help help = {
 	"       [--rejects FILE] [--reopen-within DURATION] [file ...]",
 	"\n"
 	"Reads alarm records: a firing alarm opens a ticket, or adds\n"
-	"alarm_refired to the open ticket with the same fingerprint, or reopens\n"
-	"a ticket resolved within --reopen-within; a resolved alarm adds\n"
-	"alarm_cleared.  Writes each recorded event as a ticket record.\n"
+	"alarm_refired to the open ticket with the same fingerprint, or\n"
+	"reopens a ticket resolved within --reopen-within; a resolved alarm\n"
+	"adds alarm_cleared.  Writes each recorded event as a ticket record.\n"
 	"Reading the same input again records nothing twice.\n"
 	"\n"
 	"  --reopen-within DURATION  window after a resolution in which the\n"

@@ -110,8 +110,8 @@ main(int argc, char **argv)
 			print_help();
 		if (opt == TK_OPT_DB)
 			tk_db_option = optarg;
-		else if (!ov_cli_common(opt, optarg, argc, argv, longopts, &help,
-		    NULL))
+		else if (!ov_cli_common(opt, optarg, argc, argv, longopts,
+		    &help, NULL))
 			ov_usage_error("unexpected option");
 	}
 	if (optind >= argc)

@@ -263,8 +263,8 @@ tk_store_open(const char *path, int flags)
 	st->path = path;
 	st->readonly = (flags & TK_OPEN_READONLY) != 0;
 	if (!(flags & TK_OPEN_CREATE) && missing_file(path))
-		ov_die(OV_EXIT_RESOURCE, "%s: database not found; ingest alarms "
-		    "or open a ticket to create it", path);
+		ov_die(OV_EXIT_RESOURCE, "%s: database not found; ingest "
+		    "alarms or open a ticket to create it", path);
 	if (st->readonly)
 		oflags |= SQLITE_OPEN_READONLY;
 	else

@@ -121,7 +121,8 @@ struct tk_store;
 
 /* Flags of tk_store_open(). */
 #define TK_OPEN_CREATE 1	/* create the database file when missing */
-#define TK_OPEN_READONLY 2	/* never write; a needed migration is an error */
+/* Never write; a database that needs a migration is then an error. */
+#define TK_OPEN_READONLY 2
 
 /*
  * The database path: the --db option given to the program (tk_db_option,
