@@ -209,6 +209,7 @@ main(int argc, char **argv)
 
 	usage_free(&usage);
 	work_free(st.work);
+	free(st.sorted);
 	ov_customers_free(&customers);
 	ov_deployments_free(&deployments);
 	if (!o.usage_report)

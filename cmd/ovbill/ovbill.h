@@ -39,6 +39,25 @@ struct month {
 	int64_t first_day;	/* local date of the 1st */
 };
 
+/* What the charging rules need to know about one sampled minute. */
+struct summary {
+	uint32_t max;		/* largest core count sampled in the minute */
+	uint32_t last;		/* core count at the last second sampled (the
+				   largest of the samples at that second) */
+	uint8_t first_second;	/* 0..59 */
+	uint8_t last_second;
+};
+
+/* The samples of one deployment by minute (minutes.c). */
+struct minute_map;
+
+struct minute_map *map_new(int32_t minutes);
+/* Merges a sample taken at a second (0..59) of minute i. */
+void map_add(struct minute_map *m, int32_t i, int second, uint32_t cores);
+/* Returns false when minute i has no sample. */
+bool map_get(const struct minute_map *m, int32_t i, struct summary *out);
+void map_free(struct minute_map *m);
+
 /* The minute map of one (customer, deployment) pair. */
 struct series;
 
@@ -99,8 +118,32 @@ struct input_state {
 	struct usage *usage;
 	struct work *work;
 	const struct ov_deployments *deployments;	/* may be empty */
+	const struct ov_deployment **sorted;	/* deployments by id */
 	long samples;		/* cluster.cores samples used */
 };
+
+/* Top-level fields of a sample line found by scan_sample(); a string is
+ * NULL when absent.  Strings point into the line and are not
+ * NUL-terminated. */
+struct flat_sample {
+	const char *kind, *time, *deployment, *customer, *metric;
+	size_t kind_len, time_len, deployment_len, customer_len, metric_len;
+	bool has_value;
+	int64_t value;
+};
+
+enum scan_result {
+	SCAN_SLOW,		/* the line needs the full parser: invalid, or
+				   using JSON the fast path does not check
+				   (escapes, non-ASCII text, fractions) */
+	SCAN_SAMPLE,		/* a valid line; out holds its fields */
+	SCAN_OTHER_METRIC,	/* a plain metric other than cluster.cores
+				   was found before the end: skip the line */
+};
+
+/* Checks a line and finds its sample fields in one pass (scan.c). */
+enum scan_result scan_sample(const char *text, size_t len,
+    struct flat_sample *out);
 
 /* The record function of the loop (records.c). */
 int bill_record(struct ov_record *rec, void *ctx);

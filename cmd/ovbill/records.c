@@ -4,6 +4,7 @@
  * Every other kind, metric and action is skipped after a look at the raw
  * line, before any full parse.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "civil.h"
@@ -33,17 +34,51 @@ peek_copy(const struct ov_record *rec, const char *key, char *buf,
 	return true;
 }
 
+static int
+compare_deployments(const void *a, const void *b)
+{
+	const struct ov_deployment *x = *(const struct ov_deployment *const *)a;
+	const struct ov_deployment *y = *(const struct ov_deployment *const *)b;
+
+	return strcmp(x->id, y->id);
+}
+
+/* Finds a deployment of --deployments by binary search over a sorted
+ * index, built on first use, because a sample stream asks once per
+ * sample. */
+static const struct ov_deployment *
+find_deployment(struct input_state *st, const char *id)
+{
+	const struct ov_deployments *d = st->deployments;
+	struct ov_deployment key = { .id = (char *)id };
+	const struct ov_deployment *keyp = &key, *const *found;
+
+	if (st->sorted == NULL && d->count > 0) {
+		st->sorted = calloc(d->count, sizeof *st->sorted);
+		if (st->sorted == NULL)
+			ov_die(OV_EXIT_RESOURCE, "out of memory");
+		for (size_t i = 0; i < d->count; i++)
+			st->sorted[i] = &d->items[i];
+		qsort(st->sorted, d->count, sizeof *st->sorted,
+		    compare_deployments);
+	}
+	if (st->sorted == NULL)
+		return NULL;
+	found = bsearch(&keyp, st->sorted, d->count, sizeof *st->sorted,
+	    compare_deployments);
+	return found != NULL ? *found : NULL;
+}
+
 /* Owner of a sample: its customer field, else the deployment's owner in
  * --deployments, else "" (unknown). */
 static const char *
-owner(const struct input_state *st, const char *customer,
-    const char *deployment)
+owner(struct input_state *st, const char *customer, const char *deployment)
 {
 	const struct ov_deployment *d;
 
 	if (customer != NULL && *customer != '\0')
 		return customer;
-	d = ov_deployment_find(st->deployments, deployment);
+	d = find_deployment(st, deployment);
 	return d != NULL ? d->customer : "";
 }
 
@@ -154,15 +189,67 @@ parsed_record(struct ov_record *rec, struct input_state *st)
 	return rc;
 }
 
+/* Copies a field found by scan_sample() into buf as a C string; false
+ * when it does not fit. */
+static bool
+copy_field(const char *v, size_t len, char *buf, size_t size)
+{
+	if (v == NULL || len >= size)
+		return false;
+	memcpy(buf, v, len);
+	buf[len] = '\0';
+	return true;
+}
+
+/*
+ * Uses a sample line checked by scan_sample().  Returns false when some
+ * field is missing or invalid, so that the full parser reports it with
+ * its usual message.
+ */
+static bool
+fast_sample(struct input_state *st, const struct flat_sample *f)
+{
+	char deployment[160], customer[160];
+	const char *c = NULL;
+	int64_t t;
+
+	if (f->metric == NULL || f->time == NULL || !f->has_value ||
+	    !copy_field(f->deployment, f->deployment_len, deployment,
+	    sizeof deployment) || !ov_valid_id(deployment))
+		return false;
+	if (!equals(f->metric, f->metric_len, "cluster.cores"))
+		return true;
+	if (ov_time_parse(f->time, f->time_len, &t, NULL, 0) < 0)
+		return false;
+	if (f->customer != NULL) {
+		if (!copy_field(f->customer, f->customer_len, customer,
+		    sizeof customer) || (*customer != '\0' &&
+		    !ov_valid_id(customer)))
+			return false;
+		c = customer;
+	}
+	if (f->value < 0 || f->value > BILL_MAX_CORES)
+		return false;
+	if (t >= st->usage->window_start && t < st->usage->window_end)
+		st->samples++;
+	usage_add(st->usage, owner(st, c, deployment), deployment, t,
+	    (uint32_t)f->value);
+	return true;
+}
+
 /* Looks at a sample's raw line: true when it must be parsed, false when
  * it is another metric or outside the window. */
 static bool
 sample_wanted(struct ov_record *rec, struct input_state *st)
 {
+	struct flat_sample f;
+	enum scan_result r = scan_sample(rec->text, rec->len, &f);
 	const char *v;
 	size_t len;
 	int64_t t;
 
+	if (r == SCAN_OTHER_METRIC || (r == SCAN_SAMPLE && fast_sample(st, &f)))
+		return false;
 	v = ov_json_peek(rec->text, rec->len, "metric", &len);
 	if (v != NULL && !equals(v, len, "cluster.cores"))
 		return false;

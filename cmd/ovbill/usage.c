@@ -17,20 +17,11 @@
 #include "diag.h"
 #include "ovbill.h"
 
-/* What one minute of the map keeps; count 0 means no sample. */
-struct cell {
-	uint32_t max;		/* largest core count sampled */
-	uint32_t last;		/* core count at the last second sampled
-				   (the largest of samples at that second) */
-	uint8_t first_second;	/* 0..59 */
-	uint8_t last_second;
-	uint8_t sampled;
-};
-
 struct series {
 	char *customer;
 	char *deployment;
-	struct cell *cells;	/* window minutes */
+	struct minute_map *map;	/* window minutes; NULL until a sample
+				   falls inside the window */
 	/* Nearest samples outside the window, to report a gap that starts
 	 * or ends there; INT64_MIN / INT64_MAX when none. */
 	int64_t before, after;
@@ -175,28 +166,6 @@ series_get(struct usage *u, const char *customer, const char *deployment)
 	return series_new(u, customer, deployment);
 }
 
-/* Merges a sample into a minute; the result does not depend on the order
- * in which samples arrive. */
-static void
-cell_add(struct cell *c, int second, uint32_t cores)
-{
-	if (!c->sampled) {
-		c->sampled = 1;
-		c->max = c->last = cores;
-		c->first_second = c->last_second = (uint8_t)second;
-		return;
-	}
-	if (cores > c->max)
-		c->max = cores;
-	if (second < c->first_second)
-		c->first_second = (uint8_t)second;
-	if (second > c->last_second) {
-		c->last_second = (uint8_t)second;
-		c->last = cores;
-	} else if (second == c->last_second && cores > c->last)
-		c->last = cores;
-}
-
 void
 usage_add(struct usage *u, const char *customer, const char *deployment,
     int64_t t, uint32_t cores)
@@ -216,10 +185,9 @@ usage_add(struct usage *u, const char *customer, const char *deployment,
 	}
 	/* The map is allocated on the first sample inside the window, so
 	 * samples of other months cost no map. */
-	if (s->cells == NULL)
-		s->cells = xcalloc((size_t)window_minutes(u),
-		    sizeof *s->cells);
-	cell_add(&s->cells[second / 60], (int)(second % 60), cores);
+	if (s->map == NULL)
+		s->map = map_new(window_minutes(u));
+	map_add(s->map, (int32_t)(second / 60), (int)(second % 60), cores);
 }
 
 /* Reports a gap over --max-gap between two samples, from and to, when it
@@ -249,41 +217,43 @@ report_gap(const struct usage *u, const struct series *s, int64_t from,
 }
 
 /* Charges the minutes strictly between window minutes a and b with the
- * core count of a's last sample. */
+ * core count of a's last sample, cores. */
 static void
 cover(const struct usage *u, const struct series *s, int32_t a, int32_t b,
-    minute_fn fn, void *ctx)
+    uint32_t cores, minute_fn fn, void *ctx)
 {
 	int32_t lo = a + 1 > u->margin ? a + 1 : u->margin;
 	int32_t hi = b < u->margin + u->month.minutes ? b :
 	    u->margin + u->month.minutes;
 
 	for (int32_t i = lo; i < hi; i++)
-		fn(s, i - u->margin, s->cells[a].last, ctx);
+		fn(s, i - u->margin, cores, ctx);
 }
 
 void
 usage_walk(const struct usage *u, const struct series *s, minute_fn fn,
     void *ctx)
 {
-	int32_t n = s->cells != NULL ? window_minutes(u) : 0, prev = -1;
+	int32_t n = s->map != NULL ? window_minutes(u) : 0, prev = -1;
 	int64_t prev_t = s->before;
+	uint32_t carried = 0;
+	struct summary c;
 
 	for (int32_t i = 0; i < n; i++) {
-		const struct cell *c = &s->cells[i];
 		int64_t base = u->window_start + (int64_t)i * 60;
 
-		if (!c->sampled)
+		if (!map_get(s->map, i, &c))
 			continue;
-		if (prev_t != INT64_MIN && base + c->first_second - prev_t >
+		if (prev_t != INT64_MIN && base + c.first_second - prev_t >
 		    u->max_gap)
-			report_gap(u, s, prev_t, base + c->first_second);
+			report_gap(u, s, prev_t, base + c.first_second);
 		else if (prev >= 0)
-			cover(u, s, prev, i, fn, ctx);
+			cover(u, s, prev, i, carried, fn, ctx);
 		if (i >= u->margin && i < u->margin + u->month.minutes)
-			fn(s, i - u->margin, c->max, ctx);
+			fn(s, i - u->margin, c.max, ctx);
 		prev = i;
-		prev_t = base + c->last_second;
+		prev_t = base + c.last_second;
+		carried = c.last;
 	}
 	if (prev_t != INT64_MIN && s->after != INT64_MAX &&
 	    s->after - prev_t > u->max_gap)
@@ -308,7 +278,7 @@ usage_free(struct usage *u)
 	for (size_t i = 0; i < u->nseries; i++) {
 		free(u->series[i]->customer);
 		free(u->series[i]->deployment);
-		free(u->series[i]->cells);
+		map_free(u->series[i]->map);
 		free(u->series[i]);
 	}
 	free(u->series);
