@@ -856,6 +856,7 @@ engine_free(struct engine *e)
 		free(s->node);
 		free(s->metric);
 		free(s->labels);
+		free(s->summary);
 		free(s->window);
 		free(s);
 	}

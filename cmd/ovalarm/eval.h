@@ -48,6 +48,7 @@ struct series {
 	int64_t clear_since;	/* start of the clear condition */
 	double value;
 	bool shown;		/* a firing alarm was written */
+	char *summary;		/* summary of the last firing alarm */
 	int64_t shown_since;
 	int64_t deadline;	/* next time-driven check, or TIME_NEVER */
 	struct point *window;	/* drop rules: candidates for the max */
@@ -68,7 +69,7 @@ struct companion {
 
 /* One alarm transition, handed to the output. */
 struct alarm {
-	const struct series *series;
+	struct series *series;	/* the output keeps the summary here */
 	int64_t time, since;
 	bool firing;
 	double value;

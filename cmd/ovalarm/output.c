@@ -132,14 +132,11 @@ output_summary(struct ov_buf *b, const struct series *s, double value,
 }
 
 static void
-write_record(struct output *o, const struct alarm *a)
+write_record(struct output *o, const struct alarm *a,
+    const struct ov_buf *summary)
 {
 	const struct series *s = a->series;
 	struct ov_buf *b = &o->buf;
-	struct ov_buf summary = { 0 };
-
-	output_summary(&summary, s, a->value, a->time, a->since, a->record);
-	ov_buf_addc(&summary, '\0');
 	ov_rec_begin(b, "alarm");
 	ov_rec_time(b, "time", a->time);
 	if (*s->customer)
@@ -154,12 +151,11 @@ write_record(struct output *o, const struct alarm *a)
 	ov_rec_num(b, "value", a->value);
 	ov_buf_printf(b, ",\"fingerprint\":\"%016llx\"",
 	    (unsigned long long)s->hash);
-	ov_rec_str(b, "summary", summary.data);
+	ov_rec_str(b, "summary", summary->data);
 	if (s->labels != NULL)
 		ov_rec_raw(b, "labels", s->labels, strlen(s->labels));
 	ov_rec_end(b);
 	ov_out_write(b);
-	ov_buf_free(&summary);
 }
 
 static void
@@ -186,15 +182,25 @@ void
 output_alarm(const struct alarm *a, void *ctx)
 {
 	struct output *o = ctx;
+	struct series *s = a->series;
+	struct ov_buf summary = { 0 };
 
-	if (a->firing)
+	output_summary(&summary, s, a->value, a->time, a->since, a->record);
+	ov_buf_addc(&summary, '\0');
+	if (a->firing) {
+		/* Kept for the Alertmanager and Nagios output of later runs,
+		 * which have no record to fill the summary from. */
+		free(s->summary);
+		s->summary = strdup(summary.data);
 		o->fired++;
-	else
+	} else {
 		o->cleared++;
+	}
 	if (o->format == OUT_RECORDS)
-		write_record(o, a);
+		write_record(o, a, &summary);
 	else if (o->format == OUT_ALERTMANAGER && !a->firing)
 		remember_resolved(o, a->series, a->time);
+	ov_buf_free(&summary);
 }
 
 /* Adds a label whose name Alertmanager accepts: [a-zA-Z_][a-zA-Z0-9_]*. */
@@ -229,8 +235,11 @@ am_alert(struct ov_buf *b, const struct series *s, int64_t ends)
 	const char *rn = s->rule->name;
 	int part = 0;
 
-	output_summary(&summary, s, s->value, ends == TIME_NONE ? s->last :
-	    ends, s->shown_since, NULL);
+	if (s->summary != NULL)
+		ov_buf_adds(&summary, s->summary);
+	else
+		output_summary(&summary, s, s->value, ends == TIME_NONE ?
+		    s->last : ends, s->shown_since, NULL);
 	ov_buf_adds(b, "{\"labels\":{");
 	am_label(b, "alertname", 9, rn, strlen(rn));
 	am_label(b, "severity", 8, s->rule->critical ? "critical" : "normal",

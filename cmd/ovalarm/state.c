@@ -159,6 +159,7 @@ load_series(const struct loader *l, const cJSON *o)
 	const struct rule *r = rules_find(l->e->rules, name, owner);
 	size_t len = join_key(l, o, "key", key, sizeof key, 4);
 	double phase = get_number(l, o, "phase");
+	const char *summary;
 	struct series *s;
 
 	if (r == NULL || strcmp(key, name) != 0) {
@@ -178,6 +179,9 @@ load_series(const struct loader *l, const cJSON *o)
 	s->clear_since = get_time(l, o, "clear_since");
 	s->value = get_number(l, o, "value");
 	s->shown = get_bool(l, o, "shown");
+	summary = get_string(l, o, "summary", true);
+	if (summary != NULL)
+		s->summary = strdup(summary);
 	s->shown_since = get_time(l, o, "shown_since");
 	s->deadline = get_time(l, o, "deadline");
 	if (s->deadline == TIME_NONE)
@@ -286,6 +290,7 @@ add_series(struct ov_buf *b, const struct series *s)
 	add_time(b, "clear_since", s->clear_since);
 	ov_rec_num(b, "value", s->value);
 	ov_rec_bool(b, "shown", s->shown);
+	ov_rec_str(b, "summary", s->summary);
 	add_time(b, "shown_since", s->shown_since);
 	add_time(b, "deadline", s->deadline);
 	ov_rec_bool(b, "flapping", s->flapping);
