@@ -210,23 +210,8 @@ parse_options(int argc, char **argv, struct options *o)
 	check_combinations(o);
 }
 
-static bool
-any_business_plan(const struct sla_config *cfg)
-{
-	if (cfg->plan != NULL)
-		return cfg->plan->business_clock;
-	for (size_t i = 0; i < cfg->customers->count; i++) {
-		const struct ov_plan *p = ov_plan_find(cfg->plans,
-		    cfg->customers->items[i].plan);
-
-		if (p != NULL && p->business_clock)
-			return true;
-	}
-	return false;
-}
-
-/* Warns when business clocks are in use and the holiday file is about to
- * run out, before SLA computations start failing. */
+/* Warns when a ticket used the business clock and the holiday file is
+ * about to run out, before SLA computations start failing. */
 static void
 warn_calendar_end(const struct sla_config *cfg)
 {
@@ -234,12 +219,12 @@ warn_calendar_end(const struct sla_config *cfg)
 	int64_t end = ov_business_end(bc);
 	char now[OV_TIME_LEN];
 
-	if (!any_business_plan(cfg) || end - cfg->now > CALENDAR_WARN_SECONDS)
+	if (!cfg->used_business_clock || end - cfg->now > CALENDAR_WARN_SECONDS)
 		return;
 	ov_time_format(cfg->now, now);
-	ov_warn("the business calendar ends with %d, less than 60 days after "
-	    "%s: add the holidays of %d to %s", bc->last_year, now,
-	    bc->last_year + 1, bc->file);
+	ov_warn("the holiday file %s lists holidays up to %d, which ends "
+	    "within 60 days of %s: add the holidays of %d", bc->file,
+	    bc->last_year, now, bc->last_year + 1);
 }
 
 static void
@@ -355,7 +340,6 @@ main(int argc, char **argv)
 	load_files(&o, &plans, &customers, &bc, &r.cfg);
 	r.cfg.now = o.now;
 	r.cfg.warn_percent = o.warn;
-	warn_calendar_end(&r.cfg);
 	ov_out_init();
 
 	events_init(&et);
@@ -372,6 +356,7 @@ main(int argc, char **argv)
 	    et.count);
 	if (run_command(&o, &r, &et) > 0)
 		status = OV_EXIT_FAIL;
+	warn_calendar_end(&r.cfg);
 	if (o.loop.read_failed)
 		status = OV_EXIT_RESOURCE;
 
