@@ -141,12 +141,12 @@ is "$CODE" 200 "slow: the answer comes"
 ok $((elapsed < 1000)) "slow: delayed by at least 1 s (${elapsed} ms)"
 get /openvidu/api/health --max-time 0.3
 is "$RC" 28 "slow: a client timeout fires"
-fault slow "&seconds=3"
+fault slow "&seconds=2"
 curl -sS --cacert "$SIM/cert.pem" -K "$SIM/auth.conf" -o /dev/null \
 	"$URL/openvidu/api/health" &
 slow_pid=$!
 cleanup "kill $slow_pid"
-get /d/lk/livekit/ --max-time 2
+get /d/lk/livekit/ --max-time 1.5
 is "$RC/$CODE" 0/200 "slow deployment does not block another"
 wait "$slow_pid"
 clear_faults
