@@ -113,6 +113,7 @@ build_payload(struct ov_buf *p, const struct notice *n, const char *summary)
 	struct ov_buf subject = { 0 }, text = { 0 };
 	const char *body = field(n->obj, "text");
 	char ticket[32], when[OV_TIME_LEN];
+	char *one_line = mail_one_line(summary != NULL ? summary : "", 1024);
 
 	snprintf(ticket, sizeof ticket, "#%lld", (long long)n->ticket);
 	ov_time_format(n->time, when);
@@ -122,11 +123,11 @@ build_payload(struct ov_buf *p, const struct notice *n, const char *summary)
 		    n->customer);
 	else
 		ov_buf_printf(&subject, "[%s] %s %s: %s: %s", ticket,
-		    n->severity, n->customer, n->what, summary);
+		    n->severity, n->customer, n->what, one_line);
 	add_line(&text, "Ticket:", ticket);
 	add_line(&text, "Customer:", n->customer);
 	add_line(&text, "Severity:", n->severity);
-	add_line(&text, "Summary:", summary);
+	add_line(&text, "Summary:", one_line);
 	add_line(&text, strcmp(n->kind, "sla") == 0 ? "SLA:" : "Action:",
 	    n->what);
 	add_line(&text, "Target:", field(n->obj, "target"));
@@ -143,6 +144,7 @@ build_payload(struct ov_buf *p, const struct notice *n, const char *summary)
 	ov_buf_addc(p, '\0');
 	ov_buf_free(&subject);
 	ov_buf_free(&text);
+	free(one_line);
 }
 
 struct event_search {
