@@ -1,7 +1,7 @@
 /*
  * Invoice arithmetic.  Every amount is an exact rational number of cents
- * computed in integers and rounded once, half up, when its line is made;
- * the total is the sum of the rounded lines.
+ * computed in integers and rounded once, half up, when its line is made.
+ * The total is the sum of the rounded lines.
  */
 #include <stdio.h>
 #include <string.h>
@@ -130,15 +130,17 @@ add_line(struct invoice *inv, const char *item, const char *unit,
 static void
 format_hours(int64_t minutes, char *buf, size_t size)
 {
+	/* Ten-thousandths of an hour. */
 	int64_t h10k = ov_round_half_up((__int128)minutes * 10000, 60);
-	int decimals = h10k % 100 != 0 ? 4 : h10k % 10000 != 0 ? 2 : 0;
-	int64_t scale = decimals == 4 ? 1 : decimals == 2 ? 100 : 10000;
+	long long whole = (long long)(h10k / 10000);
+	long long fraction = (long long)(h10k % 10000);
 
-	if (decimals == 0)
-		snprintf(buf, size, "%lld", (long long)(h10k / 10000));
+	if (fraction == 0)
+		snprintf(buf, size, "%lld", whole);
+	else if (fraction % 100 == 0)
+		snprintf(buf, size, "%lld.%02lld", whole, fraction / 100);
 	else
-		snprintf(buf, size, "%lld.%0*lld", (long long)(h10k / 10000),
-		    decimals, (long long)(h10k % 10000 / scale));
+		snprintf(buf, size, "%lld.%04lld", whole, fraction);
 }
 
 static int

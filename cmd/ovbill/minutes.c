@@ -4,7 +4,7 @@
  *
  * A minute's summary (largest core count, first and last second sampled,
  * core count at the last second) is stored once in a per-map dictionary,
- * and the minute holds the summary's number: 0 for no sample, else 1 + its
+ * and the minute stores the summary's number: 0 for no sample, else 1 + its
  * index.  Real data repeats a few summaries (one sample a minute at about
  * the same second, a handful of cluster sizes), so numbers fit in one
  * byte; the array widens to 2 and then 4 bytes per minute when a map needs

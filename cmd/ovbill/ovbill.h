@@ -39,7 +39,7 @@ struct month {
 	int64_t first_day;	/* local date of the 1st */
 };
 
-/* What the charging rules need to know about one sampled minute. */
+/* Summary of one sampled minute, as the charging rules use it. */
 struct summary {
 	uint32_t max;		/* largest core count sampled in the minute */
 	uint32_t last;		/* core count at the last second sampled (the
@@ -174,7 +174,7 @@ struct customer_usage {
 /*
  * Computes the invoice of a customer whose contract overlaps the month.
  * Returns 0, or -1 after an error naming the customer when part of it
- * could not be billed (the invoice still holds the lines that could).
+ * could not be billed (the invoice still contains the lines that could).
  */
 int invoice_build(struct invoice *inv, const struct ov_customer *c,
     const struct ov_plan *plan, const struct month *m,

@@ -44,8 +44,8 @@ compare_deployments(const void *a, const void *b)
 }
 
 /* Finds a deployment of --deployments by binary search over a sorted
- * index, built on first use, because a sample stream asks once per
- * sample. */
+ * index, built on first use, because every sample without a customer
+ * field needs a lookup. */
 static const struct ov_deployment *
 find_deployment(struct input_state *st, const char *id)
 {

@@ -129,9 +129,9 @@ key_is(const char *key, size_t klen, const char *name, size_t nlen)
 	return klen == nlen && memcmp(key, name, nlen) == 0;
 }
 
-/* Keeps a top-level field of the sample; false when it is not of the
- * expected type, so that the slow path explains why, or when the metric
- * is not cluster.cores, which ends the scan early. */
+/* Keeps a top-level field of the sample.  Returns false when the field
+ * is not of the expected type, so that the slow path explains why.  A
+ * metric other than cluster.cores also returns false, to end the scan. */
 static bool
 keep_field(struct scanner *sc, const char *key, size_t klen)
 {

@@ -3,9 +3,9 @@
  * rules.
  *
  * Each (customer, deployment) pair gets a map of every UTC minute of the
- * month plus a margin of ceil(max-gap / 60) + 1 minutes on each side, so
- * that a sample just outside the month can still cover minutes inside it
- * and the last minutes of the month see the next month's first sample.
+ * month plus a margin of ceil(max-gap / 60) + 1 minutes on each side.
+ * The margin lets a sample just before the month cover minutes inside it,
+ * and lets the month's last sample see the next month's first one.
  * A minute keeps what the rules need, whatever the order of the input:
  * the largest core count sampled in it, the second of its first sample,
  * and the second and core count of its last sample.
