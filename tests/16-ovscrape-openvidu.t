@@ -131,6 +131,22 @@ is "$(jq -r 'select(.metric == "node.running" and .node == "media_new") | .value
 is "$(metric cluster.cores)" 12 "launching node not billed"
 is "$(metric cluster.media_nodes)" 2 "launching node registered"
 
+# --- --every: rounds at each whole second, flushed, ended by SIGTERM -----
+ovscrape --deployments "$T/ages.csv" --cacert "$SIM_CERT" --every 1s \
+	--parallel 1 >"$T/every.out" 2>"$T/every.err" &
+epid=$!
+cleanup "stop_pid $epid"
+rounds() { [ "$(grep -c '"metric":"up"' "$T/every.out")" -ge 3 ]; }
+wait_for rounds
+ok $? "--every: three rounds written while running"
+kill -TERM "$epid"
+wait "$epid"
+is "$?" 0 "--every: SIGTERM ends it with status 0"
+times=$(jq -r 'select(.metric == "up") | .time' "$T/every.out")
+is "$(sort -u <<<"$times" | wc -l)" "$(wc -l <<<"$times")" \
+	"--every: each round has its own time"
+is "$(cat "$T/every.err")" "" "--every: silent"
+
 # --- output is valid records ---------------------------------------------
 bad=$(jq -c 'select(.kind != "sample" or (.value|type) != "number" or .deployment == null or .metric == null)' <<<"$OUT")
 is "$bad" "" "every line is a sample with a numeric value"

@@ -78,6 +78,14 @@ is "$(grep -c 'acme-prod: health: HTTP 500; retrying' <<<"$ERR")" 2 \
 is "$(label up error acme-prod)" http_500 "--retries: still http_500"
 sim_clear
 
+# The ovscrape(1) example that lists the deployments down.
+sim_post "/_ovsim/fault?deployment=acme-prod&fault=auth"
+down=$(ovscrape --deployments "$T/dep.csv" --cacert "$SIM_CERT" 2>/dev/null |
+	jq -r 'select(.metric == "up" and .value == 0) |
+		.deployment + " " + .labels.error')
+is "$down" "acme-prod auth" "man page example lists the deployments down"
+sim_clear
+
 # --- transport failures without the simulator ----------------------------
 port=$(free_port)
 # A host name label longer than 63 bytes fails in the local resolver, so
