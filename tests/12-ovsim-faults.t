@@ -177,4 +177,32 @@ is "$CODE" 405 "PUT fault: 405"
 get /openvidu/api/health
 is "$CODE" 200 "no fault left behind"
 
+# SIGTERM ends answers held back by a slow fault.
+fault slow "&seconds=60"
+curl -sS --cacert "$SIM/cert.pem" -K "$SIM/auth.conf" -o /dev/null \
+	"$URL/openvidu/api/health" 2>/dev/null &
+held_pid=$!
+cleanup "kill $held_pid"
+held() { # true once the simulator is answering a request
+	curl -sS --cacert "$SIM/cert.pem" "$URL/_ovsim/state" |
+		jq -e '.requests_in_progress > 0'
+}
+wait_for held
+ok $? "slow request in progress"
+kill "$SIM_PID"
+for ((i = 0; i < 30; i++)); do
+	kill -0 "$SIM_PID" 2>/dev/null || break
+	sleep 0.1
+done
+kill -0 "$SIM_PID" 2>/dev/null
+ok $((!$?)) "SIGTERM stops it during a slow answer"
+wait "$SIM_PID"
+is $? 0 "exit status 0"
+for ((i = 0; i < 30; i++)); do
+	kill -0 "$held_pid" 2>/dev/null || break
+	sleep 0.1
+done
+kill -0 "$held_pid" 2>/dev/null
+ok $((!$?)) "the held client is let go"
+
 done_testing

@@ -1,7 +1,7 @@
 // Fetch the sessions and recordings of an OpenVidu 2 server with OpenVidu's
 // own Node client (openvidu-node-client), and print what it parsed as one
 // JSON object on standard output.  Used by tests/11-ovsim-node-client.t to
-// show that scripts/ovsim speaks the API the way the real server does.
+// show that scripts/ovsim serves the API the way the real server does.
 //
 // usage: OV_SECRET=... node client.js URL
 // The secret comes from the environment so that it never shows in argv.
