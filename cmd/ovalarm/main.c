@@ -15,6 +15,7 @@
 #include "json.h"
 #include "output.h"
 #include "rules.h"
+#include "scan.h"
 #include "state.h"
 #include "statefile.h"
 
@@ -98,6 +99,7 @@ struct run {
 	struct output output;
 	bool pass;
 	char scratch[LABEL_MAX][32];	/* event fields that are numbers */
+	char *line;			/* copy of a line for scan_record() */
 };
 
 static void
@@ -177,7 +179,7 @@ collect_kv(struct run *r, struct ov_record *rec, const cJSON *obj,
 				snprintf(s, 32, "%s", cJSON_IsTrue(x) ?
 				    "true" : "false");
 			else
-				snprintf(s, 32, "%.17g", x->valuedouble);
+				snprintf(s, 32, "%.15g", x->valuedouble);
 			v->kv[v->nkv++].value = s;
 		} else if (!event) {
 			return ov_reject(rec, "label \"%s\": expected a string",
@@ -271,6 +273,7 @@ on_record(struct ov_record *rec, void *ctx)
 	size_t klen, nlen;
 	const char *kind = ov_json_peek(rec->text, rec->len, "kind", &klen);
 	const char *name = NULL;
+	struct view v;
 
 	if (kind != NULL && klen == 6 && memcmp(kind, "sample", 6) == 0)
 		name = ov_json_peek(rec->text, rec->len, "metric", &nlen);
@@ -281,6 +284,14 @@ on_record(struct ov_record *rec, void *ctx)
 	if (name != NULL && !engine_wants(&r->engine, name, nlen,
 	    kind[0] == 'e')) {
 		advance_clock(r, rec);
+		return 0;
+	}
+	if (name != NULL && scan_record(rec->text, rec->len, r->line, &v,
+	    &kind)) {
+		if (kind[0] == 'e')
+			engine_event(&r->engine, &v);
+		else
+			engine_sample(&r->engine, &v);
 		return 0;
 	}
 	return evaluate(r, rec);
@@ -326,6 +337,9 @@ main(int argc, char **argv)
 	if (r == NULL)
 		ov_die(OV_EXIT_RESOURCE, "out of memory");
 	r->pass = o.pass;
+	r->line = malloc(loop.max_line + 2);
+	if (r->line == NULL)
+		ov_die(OV_EXIT_RESOURCE, "out of memory");
 	r->output.format = o.format;
 	engine_init(&r->engine, &rules, output_alarm, &r->output);
 	if (o.state != NULL) {
@@ -360,6 +374,7 @@ main(int argc, char **argv)
 	}
 	engine_free(&r->engine);
 	rules_free(&rules);
+	free(r->line);
 	free(r);
 	return status;
 }
