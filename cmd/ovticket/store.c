@@ -100,6 +100,15 @@ static const char *const migrations[TK_SCHEMA_VERSION] = {
 void
 tk_db_die(struct tk_store *st, const char *what)
 {
+	int code = sqlite3_errcode(st->db) & 0xff;
+	int sys = sqlite3_system_errno(st->db);
+
+	/* SQLite says only "disk I/O error"; the system error says which
+	 * ("File too large", "No space left on device"). */
+	if (sys != 0 && (code == SQLITE_IOERR || code == SQLITE_FULL ||
+	    code == SQLITE_CANTOPEN))
+		ov_die(OV_EXIT_RESOURCE, "%s: %s: %s (%s)", st->path, what,
+		    sqlite3_errmsg(st->db), strerror(sys));
 	ov_die(OV_EXIT_RESOURCE, "%s: %s: %s", st->path, what,
 	    sqlite3_errmsg(st->db));
 }
@@ -273,6 +282,9 @@ tk_store_open(const char *path, int flags)
 	if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK)
 		tk_db_die(st, "cannot open database");
 	sqlite3_extended_result_codes(st->db, 1);
+	/* A "file:…?mode=ro" URI makes the connection read-only too. */
+	if (sqlite3_db_readonly(st->db, "main") == 1)
+		st->readonly = true;
 	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
 	v = user_version(st);
 	check_version(st, v);
