@@ -61,8 +61,8 @@ skip_blanks(char *s)
 	return s;
 }
 
-/* Reads a metric name (colon allowed) or label name at *s; returns its end,
- * or NULL when *s does not start one. */
+/* Scans a metric name (colon allowed) or label name at s.  Returns its end,
+ * or NULL when s does not start one. */
 static char *
 scan_name(char *s, bool colon)
 {
@@ -73,8 +73,9 @@ scan_name(char *s, bool colon)
 	return s;
 }
 
-/* Parses a sample value the way Go's strconv.ParseFloat reads the format:
- * decimal or exponent notation, NaN, Inf with an optional sign. */
+/* Parses a sample value: decimal or exponent notation, or NaN and Inf with
+ * an optional sign in any case, as Go's strconv.ParseFloat reads them.
+ * Hexadecimal floats, which Go also reads, are rejected. */
 static int
 parse_value(const char *s, double *out)
 {

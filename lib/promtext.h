@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Most labels one sample may carry. */
+/* Maximum labels of one sample. */
 #define OV_PROM_MAX_LABELS 64
 
 struct ov_prom_label {
@@ -34,7 +34,7 @@ struct ov_prom_sample {
 	long line;
 };
 
-/* Called once per sample; a non-zero return stops the parse with it. */
+/* Callback run once per sample.  A non-zero result stops the parse. */
 typedef int (*ov_prom_fn)(const struct ov_prom_sample *s, void *ctx);
 
 /*

@@ -24,7 +24,8 @@ begin_sample(struct emitter *e, const char *node, const char *metric,
 	ov_rec_num(b, "value", value);
 }
 
-/* Emits one sample with up to two labels; a NULL label is left out. */
+/* Emits one sample with up to two labels.  A label whose name or value is
+ * NULL is left out, and so is a sample whose value is not finite. */
 void
 emit_sample2(struct emitter *e, const char *node, const char *metric,
     double value, const char *label1, const char *value1,

@@ -25,7 +25,8 @@
 #define DEDUPE_WINDOW 4096
 #define DEDUPE_BUCKETS 8192
 
-/* Most files followed in one folder (OpenVidu keeps 30 days of CDR). */
+/* Maximum files followed in one folder.  OpenVidu's logback configuration
+ * keeps 30 daily CDR files. */
 #define MAX_FOLLOWED 256
 
 enum {
@@ -51,7 +52,7 @@ static const struct ov_help events_help = {
 	"  --poll DURATION      how often -f looks for new lines (default 1s)\n"
 	"  --strict             stop at the first rejected line\n"
 	"  --rejects FILE       copy rejected lines to FILE\n"
-	"  --max-line N         longest line accepted, in bytes (default 1 MiB)\n"
+	"  --max-line N         longest line accepted, bytes (default 1 MiB)\n"
 	"  -q, --quiet          mute warnings\n"
 	"  -v, --verbose        print notes\n"
 	"\n"
@@ -126,7 +127,8 @@ dedupe_unlink(struct dedupe *d, int slot)
 		*p = d->next[slot];
 }
 
-/* Returns true when key was seen within the window; remembers it if not. */
+/* Returns true when key was seen within the window, and otherwise
+ * remembers it. */
 static bool
 dedupe_seen(struct dedupe *d, uint64_t key)
 {
@@ -323,7 +325,8 @@ follow_line(struct followed *fw, struct ov_loop *loop, struct events *ev,
 		    loop->rejects_path, strerror(errno));
 }
 
-/* Splits new bytes into lines; keeps an unfinished last line for later. */
+/* Splits new bytes into lines and keeps an unfinished last line for the
+ * next read. */
 static void
 follow_bytes(struct followed *fw, struct ov_loop *loop, struct events *ev,
     const char *data, size_t n)
@@ -372,7 +375,7 @@ follow_read(struct followed *fw, struct ov_loop *loop, struct events *ev)
 		return;
 	}
 	if (st.st_ino != fw->ino || st.st_size < fw->offset) {
-		/* Replaced or truncated: start again from its first byte. */
+		/* A replaced or truncated file is read again from the start. */
 		ov_note(1, "%s: file replaced or truncated, reading it "
 		    "again", fw->path);
 		fw->ino = st.st_ino;
@@ -594,7 +597,7 @@ events_main(int argc, char **argv)
 	if (ev.deployment == NULL)
 		ov_usage_error("--deployment NAME is required");
 	if (follow_mode && optind == argc)
-		ov_usage_error("-f needs a FILE or folder to follow");
+		ov_usage_error("-f requires a FILE or folder operand");
 	dedupe_init(&ev.seen);
 	find_customer(&ev, inventory, &deps);
 	ov_out_init();

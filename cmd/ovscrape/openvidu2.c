@@ -10,7 +10,7 @@
 #include "diag.h"
 #include "scrape.h"
 
-/* Bodies of one round, parsed; NULL where the fetch failed. */
+/* Parsed bodies of one round, NULL where the fetch failed. */
 struct ov2_answers {
 	cJSON *health, *config, *nodes, *sessions, *recordings;
 };
@@ -24,7 +24,8 @@ openvidu2_requests(struct target *t)
 	target_add(t, "config", "/openvidu/api/config");
 	target_add(t, "media-nodes",
 	    "/openvidu/api/media-nodes?sessions=true&recordings=true");
-	target_add(t, "sessions", "/openvidu/api/sessions?pendingConnections=true");
+	target_add(t, "sessions",
+	    "/openvidu/api/sessions?pendingConnections=true");
 	target_add(t, "recordings", "/openvidu/api/recordings");
 }
 
@@ -46,7 +47,7 @@ get_num(const cJSON *obj, const char *key)
 	    v->valuedouble : NAN;
 }
 
-/* Returns the array of a list answer: {"content": [...]} for sessions and
+/* Returns the array of a list response: {"content": [...]} for sessions and
  * media nodes, {"items": [...]} for recordings, or a bare array. */
 static const cJSON *
 list_items(const cJSON *json, const char *key)
@@ -88,8 +89,8 @@ emit_health(struct emitter *e, const cJSON *health)
 	    cJSON_IsArray(dis) ? cJSON_GetArraySize(dis) : 0, NULL, NULL);
 }
 
-/* OPENVIDU_WEBHOOK_EVENTS is a JSON array; older servers print it as a
- * string such as "[sessionCreated,participantJoined]". */
+/* Reads OPENVIDU_WEBHOOK_EVENTS as a JSON array, or as a string such as
+ * "[sessionCreated,participantJoined]" should a server print it so. */
 static bool
 webhook_events_set(const cJSON *events)
 {
@@ -103,8 +104,8 @@ webhook_events_set(const cJSON *events)
 	return false;
 }
 
-/* Emits config.info and config.webhook_active.  The config also holds
- * OPENVIDU_WEBHOOK_HEADERS, often with a bearer token: it is never read. */
+/* Emits config.info and config.webhook_active.  The config also contains
+ * OPENVIDU_WEBHOOK_HEADERS, often with a bearer token, which is never read. */
 static void
 emit_config(struct emitter *e, const cJSON *config)
 {
@@ -234,7 +235,7 @@ emit_sessions(struct emitter *e, const cJSON *sessions)
 			const cJSON *pubs = cJSON_GetObjectItemCaseSensitive(c,
 			    "publishers");
 
-			/* Connections without a status predate 2.16: active. */
+			/* A connection without a status counts as active. */
 			if (status != NULL && strcmp(status, "active") != 0)
 				continue;
 			active++;

@@ -54,7 +54,7 @@ add_sample(const struct ov_prom_sample *s, void *ctx)
 	return 0;
 }
 
-/* Parses the metrics page; a malformed page marks the fetch failed with
+/* Parses the metrics page.  A malformed page marks the fetch failed with
  * error "invalid_metrics". */
 static bool
 parse_metrics(struct fetch *f, struct lk_totals *lk)
@@ -81,8 +81,8 @@ openvidu3_emit(struct emitter *e, struct target *t)
 
 	if (t->secret_error == NULL) {
 		metrics_ok = parse_metrics(target_fetch(t, "metrics"), &lk);
-		/* LiveKit answers 406 "Not Ready" while it cannot take
-		 * rooms: a health answer, not a failed fetch. */
+		/* LiveKit returns 406 "Not Ready" while it cannot take
+		 * rooms, which is a health status, not a failed fetch. */
 		if (health->status == 406) {
 			health->error = NULL;
 			health->detail[0] = '\0';

@@ -14,10 +14,10 @@
 #include "diag.h"
 #include "scrape.h"
 
-/* First retry delay; each further retry doubles it. */
+/* Delay before the first retry.  Each further retry doubles it. */
 #define RETRY_DELAY_MS 250
 
-/* Most redirects followed before a chain counts as a loop. */
+/* Maximum redirects followed before a chain counts as a loop. */
 #define MAX_REDIRECTS 5
 
 struct poller {
@@ -63,7 +63,7 @@ target_add(struct target *t, const char *endpoint, const char *path)
 	memset(f, 0, sizeof *f);
 	f->target = t;
 	f->req.endpoint = endpoint;
-	/* The inventory URL may end in '/'; the paths all start with one. */
+	/* The paths all start with '/', so drop one ending the URL. */
 	if (blen > 0 && base[blen - 1] == '/')
 		blen--;
 	if (asprintf(&f->req.url, "%.*s%s", (int)blen, base, path) < 0)
@@ -353,7 +353,8 @@ handle_result(struct poller *p, CURL *easy, CURLcode rc, int64_t now)
 	finish_fetch(p, f);
 }
 
-/* Starts waiting retries that are due; returns the ms to the next one. */
+/* Starts the retries that are due and returns the milliseconds to the next
+ * one (at most 1000). */
 static long
 start_due_retries(struct poller *p, int64_t now)
 {

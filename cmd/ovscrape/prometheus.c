@@ -39,7 +39,7 @@ prometheus_requests(struct target *t)
 	add_query(t, "cpu", QUERY_LOAD);
 }
 
-/* Returns the "result" array of a successful vector answer, or NULL after
+/* Returns the "result" array of a successful vector response, or NULL after
  * marking the fetch failed. */
 static const cJSON *
 vector_result(struct fetch *f, const cJSON *json)

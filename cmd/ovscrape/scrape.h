@@ -1,6 +1,6 @@
 /*
  * Internal interfaces of ovscrape: the deployments of one run (targets),
- * the HTTP fetches made for them, and the sources that turn answers into
+ * the HTTP fetches made for them, and the sources that turn responses into
  * samples.
  */
 #ifndef OVSCRAPE_H
@@ -15,13 +15,13 @@
 #include "inventory.h"
 #include "json.h"
 
-/* Largest answer body kept; a larger one fails with error "too_large". */
+/* Maximum response body kept.  A larger one fails with error "too_large". */
 #define SCRAPE_MAX_BODY (8 * 1024 * 1024)
 
-/* Most fetches one source makes for one deployment in a round. */
+/* Maximum fetches one source makes for one deployment in a round. */
 #define SCRAPE_MAX_FETCHES 6
 
-/* What a fetch needs from poll.c, filled in by a source. */
+/* Request of a fetch, filled in by a source for poll.c. */
 struct request {
 	const char *endpoint;	/* "health", "sessions": labels.endpoint */
 	char *url;
@@ -107,9 +107,10 @@ void emit_sample2(struct emitter *e, const char *node, const char *metric,
     double value, const char *label1, const char *value1,
     const char *label2, const char *value2);
 /* Emits up, api.ok, scrape.duration_seconds and tls.cert_expiry_days for a
- * finished target; returns true when the deployment is up. */
+ * finished target.  Returns true when the deployment is up. */
 bool emit_common(struct emitter *e);
-/* Parses a fetch's JSON body; on failure marks the fetch invalid_json. */
+/* Parses a fetch's JSON body, or marks the fetch invalid_json and returns
+ * NULL. */
 cJSON *fetch_json(struct fetch *f);
 
 /* openvidu2.c, openvidu3.c, prometheus.c: one pair per api. */
@@ -121,7 +122,7 @@ void prometheus_requests(struct target *t);
 void prometheus_emit(struct emitter *e, struct target *t);
 
 /* events.c */
-/* Runs "ovscrape events"; returns the exit status. */
+/* Runs "ovscrape events" and returns the exit status. */
 int events_main(int argc, char **argv);
 
 #endif

@@ -14,7 +14,7 @@
 #include "diag.h"
 #include "scrape.h"
 
-/* Largest secret file read; OpenVidu secrets are short strings. */
+/* Maximum size of a secret file.  OpenVidu secrets are short strings. */
 #define MAX_SECRET 4096
 
 static char *

@@ -154,9 +154,11 @@ test_errors(void)
 	    "timestamp overflow");
 	check_error("9m 1\n", "line 1: invalid metric name at '9m 1'",
 	    "name starting with a digit");
-	check_error("m{9=\"1\"} 1\n", "line 1: invalid label name at '9=\"1\"} 1'",
+	check_error("m{9=\"1\"} 1\n",
+	    "line 1: invalid label name at '9=\"1\"} 1'",
 	    "label name starting with a digit");
-	check_error("m{a:b=\"1\"} 1\n", "line 1: expected '=' after a label name",
+	check_error("m{a:b=\"1\"} 1\n",
+	    "line 1: expected '=' after a label name",
 	    "colon in a label name");
 	check_error("m{a=1} 1\n", "line 1: expected a quoted label value",
 	    "unquoted label value");
