@@ -29,8 +29,8 @@ static bool value(struct scanner *sc, int depth);
 static void
 skip_space(struct scanner *sc)
 {
-	while (sc->p < sc->end && (*sc->p == ' ' || *sc->p == '\t' ||
-	    *sc->p == '\n' || *sc->p == '\r'))
+	/* Other whitespace takes the slow path, which decides on it. */
+	while (sc->p < sc->end && (*sc->p == ' ' || *sc->p == '\t'))
 		sc->p++;
 }
 
