@@ -1,0 +1,53 @@
+#!/bin/bash
+# Benchmark of ovticket.  Not a test: it prints figures and never fails on
+# them.
+#
+# 1. ingest of 100,000 firing alarms with distinct fingerprints into an
+#    empty database, opening 100,000 tickets.  Goal: under 10 s.
+# 2. list over those 100,000 tickets, records into a pipe.  Goal: under
+#    0.5 s.
+# 3. export of their 100,000 events.
+# 4. ingest of 100,000 mixed transitions (25,000 fingerprints that fire,
+#    clear, fire again and clear) into an empty database, then the same
+#    input again, where every transition is a duplicate.
+#
+# BENCH_RUNS sets the number of runs of each step (default 3); the median
+# is printed.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=scripts/bench.d/lib.sh
+source "$top/scripts/bench.d/lib.sh"
+export PATH="$top/build/bin:$PATH" OV_NO_PROGRESS=1
+runs=${BENCH_RUNS:-3}
+dir=$(mktemp -d "${TMPDIR:-/tmp}/ovticket-bench.XXXXXX")
+trap 'rm -rf "$dir"' EXIT
+gen=$top/tests/fixtures/ovticket/gen-alarms.awk
+
+awk -v n=100000 -v fps=100000 -f "$gen" >"$dir/firing.ndjson"
+awk -v n=100000 -v fps=25000 -f "$gen" >"$dir/mixed.ndjson"
+
+# fresh_ingest DB INPUT: ingest into a new database (a command, not a
+# function, since /usr/bin/time runs it).
+fresh_ingest=(sh -c 'rm -f "$1" "$1-wal" "$1-shm" && exec ovticket --db "$1" \
+	ingest "$2"' fresh_ingest)
+
+goal() { # goal SECONDS LIMIT: prints whether the median met the goal
+	awk -v s="$1" -v l="$2" 'BEGIN { printf "  goal < %s s: %s\n", l,
+		s < l ? "met" : "missed" }'
+}
+
+median_of "$runs" "ingest 100k firing alarms" "${fresh_ingest[@]}" "$dir/t.db" \
+	"$dir/firing.ndjson"
+goal "$MEDIAN" 10
+echo "  tickets: $(ovticket --db "$dir/t.db" list | wc -l)"
+median_of "$runs" "list 100k tickets (pipe)" ovticket --db "$dir/t.db" list
+goal "$MEDIAN" 0.5
+median_of "$runs" "list --open --customer (pipe)" ovticket --db "$dir/t.db" \
+	list --open --customer cust3
+median_of "$runs" "export 100k events" ovticket --db "$dir/t.db" export
+median_of "$runs" "ingest 100k mixed transitions" "${fresh_ingest[@]}" \
+	"$dir/m.db" \
+	"$dir/mixed.ndjson"
+goal "$MEDIAN" 10
+median_of "$runs" "ingest 100k duplicates" ovticket --db "$dir/m.db" ingest \
+	"$dir/mixed.ndjson"
