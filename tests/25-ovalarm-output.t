@@ -102,4 +102,13 @@ is "$(echo "$OUT" | wc -l)" 1 "nagios: one line"
 printf 'rule a\n\twhen\n' >"$T/broken.conf"
 run ovalarm --nagios --rules "$T/broken.conf" </dev/null
 is "$STATUS" 3 "nagios: unusable rules are UNKNOWN (exit 3)"
+# Lines the fast reader takes and lines it leaves to the full parser (an
+# escape, an extra field, a null) give the same alarms.
+"$TOP/tests/fixtures/ovalarm/generate.py" --samples 2000 --seed 3 >"$T/gen"
+ovalarm "$T/gen" >"$T/gen.out"
+sed -e 's/"kind":"sample"/"kind":"sampl\\u0065","x":null/' \
+	-e 's/"kind":"event"/"kind":"\\u0065vent"/' "$T/gen" >"$T/gen.slow"
+ovalarm "$T/gen.slow" >"$T/gen.slow.out"
+[ -s "$T/gen.out" ] && cmp -s "$T/gen.out" "$T/gen.slow.out"
+ok $? "fast reader and full parser give the same alarms"
 done_testing

@@ -274,24 +274,27 @@ on_record(struct ov_record *rec, void *ctx)
 	const char *kind = ov_json_peek(rec->text, rec->len, "kind", &klen);
 	const char *name = NULL;
 	struct view v;
+	bool event = kind != NULL && klen == 5 && memcmp(kind, "event", 5) == 0;
+	bool sample = kind != NULL && klen == 6 &&
+	    memcmp(kind, "sample", 6) == 0;
 
-	if (kind != NULL && klen == 6 && memcmp(kind, "sample", 6) == 0)
-		name = ov_json_peek(rec->text, rec->len, "metric", &nlen);
-	else if (kind != NULL && klen == 5 && memcmp(kind, "event", 5) == 0)
-		name = ov_json_peek(rec->text, rec->len, "event", &nlen);
-	else if (kind != NULL && !r->pass)
+	if (kind != NULL && !sample && !event && !r->pass)
 		return 0;
-	if (name != NULL && !engine_wants(&r->engine, name, nlen,
-	    kind[0] == 'e')) {
-		advance_clock(r, rec);
-		return 0;
-	}
-	if (name != NULL && scan_record(rec->text, rec->len, r->line, &v,
+	if ((sample || event) && scan_record(rec->text, rec->len, r->line, &v,
 	    &kind)) {
-		if (kind[0] == 'e')
+		if (!engine_wants(&r->engine, v.name, strlen(v.name), event))
+			engine_advance(&r->engine, v.time);
+		else if (event)
 			engine_event(&r->engine, &v);
 		else
 			engine_sample(&r->engine, &v);
+		return 0;
+	}
+	if (sample || event)
+		name = ov_json_peek(rec->text, rec->len, event ? "event" :
+		    "metric", &nlen);
+	if (name != NULL && !engine_wants(&r->engine, name, nlen, event)) {
+		advance_clock(r, rec);
 		return 0;
 	}
 	return evaluate(r, rec);

@@ -133,13 +133,27 @@ read_kv(char **pp, const char *end, struct view *v)
 	}
 }
 
+/* Returns the index in known[] of a key, or -1; the first letter picks
+ * the candidate, since this runs for every key of every line. */
 static int
 field_index(const char *key)
 {
-	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-		if (strcmp(key, known[i].name) == 0)
-			return (int)i;
-	return -1;
+	int i;
+
+	switch (key[0]) {
+	case 'k': i = 0; break;
+	case 't': i = 1; break;
+	case 'c': i = 2; break;
+	case 'd': i = 3; break;
+	case 'n': i = 4; break;
+	case 'm': i = 5; break;
+	case 'e': i = 6; break;
+	case 'v': i = 7; break;
+	case 'l': i = 8; break;
+	case 'f': i = 9; break;
+	default: return -1;
+	}
+	return strcmp(key, known[i].name) == 0 ? i : -1;
 }
 
 /* Reads the value of one known field into v. */
@@ -166,11 +180,33 @@ read_field(char **pp, const char *end, enum field_bit bit, struct view *v,
 	return true;
 }
 
+/* Parses an RFC 3339 time, reusing the last result: consecutive records
+ * of one poll mostly carry the same time. */
+static bool
+parse_time(const char *s, int64_t *t)
+{
+	static char last[40];
+	static int64_t last_time;
+	size_t len = strlen(s);
+	char err[64];
+
+	if (len < sizeof last && memcmp(s, last, len + 1) == 0) {
+		*t = last_time;
+		return true;
+	}
+	if (ov_time_parse(s, len, t, err, sizeof err) < 0)
+		return false;
+	if (len < sizeof last) {
+		memcpy(last, s, len + 1);
+		last_time = *t;
+	}
+	return true;
+}
+
 /* Checks that the fields fit the kind, as the full parse would require. */
 static bool
 complete(unsigned seen, const char *kind, const char *time, struct view *v)
 {
-	char err[64];
 	unsigned need = F_KIND | F_TIME | F_DEPLOYMENT;
 
 	if (kind == NULL)
@@ -185,8 +221,7 @@ complete(unsigned seen, const char *kind, const char *time, struct view *v)
 	    (kind[0] == 's' && seen & (F_EVENT | F_FIELDS)) ||
 	    (kind[0] == 'e' && seen & (F_METRIC | F_VALUE | F_LABELS)))
 		return false;
-	return ov_time_parse(time, strlen(time), &v->time, err,
-	    sizeof err) == 0;
+	return parse_time(time, &v->time);
 }
 
 bool
