@@ -1,6 +1,7 @@
 /* sla records on a pipe, an aligned table on a terminal. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "civil.h"
 #include "diag.h"
@@ -11,6 +12,10 @@
 struct sla_output {
 	struct ov_buf buf;
 	struct ov_table *table;
+	/* Quoted instants formatted once: "time" is the same for every
+	 * record and "started" for every target of a ticket. */
+	int64_t now, started;
+	char now_text[OV_TIME_LEN + 2], started_text[OV_TIME_LEN + 2];
 };
 
 static const char *const titles[] = {
@@ -27,6 +32,7 @@ output_new(bool table)
 		ov_die(OV_EXIT_RESOURCE, "out of memory");
 	if (table)
 		o->table = ov_table_new(titles);
+	o->now = o->started = INT64_MIN;
 	return o;
 }
 
@@ -76,6 +82,21 @@ table_row(struct sla_output *o, const struct ticket_sla *t,
 	ov_table_add(o->table, cells);
 }
 
+/* Adds an instant field, formatting it only when it differs from the one
+ * cached in text. */
+static void
+add_cached_time(struct ov_buf *b, const char *key, int64_t t, int64_t *cached,
+    char *text)
+{
+	if (*cached != t) {
+		text[0] = '"';
+		ov_time_format(t, text + 1);
+		strcat(text, "\"");
+		*cached = t;
+	}
+	ov_rec_raw(b, key, text, strlen(text));
+}
+
 /* Writes one sla record, or adds a table row. */
 void
 output_target(struct sla_output *o, const struct ticket_sla *t,
@@ -88,14 +109,15 @@ output_target(struct sla_output *o, const struct ticket_sla *t,
 		return;
 	}
 	ov_rec_begin(b, "sla");
-	ov_rec_time(b, "time", now);
+	add_cached_time(b, "time", now, &o->now, o->now_text);
 	ov_rec_int(b, "ticket", t->ticket);
 	ov_rec_str(b, "customer", t->customer);
 	ov_rec_str(b, "plan", t->plan->name);
 	ov_rec_str(b, "severity", ov_severity_name(t->severity));
 	ov_rec_str(b, "target", ov_target_name(r->target));
 	ov_rec_str(b, "state", state_name(r->state));
-	ov_rec_time(b, "started", t->started);
+	add_cached_time(b, "started", t->started, &o->started,
+	    o->started_text);
 	ov_rec_time(b, "due", r->due);
 	if (r->met_at >= 0)
 		ov_rec_time(b, "met_at", r->met_at);
