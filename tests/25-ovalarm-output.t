@@ -102,6 +102,7 @@ is "$(echo "$OUT" | wc -l)" 1 "nagios: one line"
 printf 'rule a\n\twhen\n' >"$T/broken.conf"
 run ovalarm --nagios --rules "$T/broken.conf" </dev/null
 is "$STATUS" 3 "nagios: unusable rules are UNKNOWN (exit 3)"
+like "$OUT" "^OVALARM UNKNOWN - " "nagios: UNKNOWN status line"
 # Lines the fast reader takes and lines it leaves to the full parser (an
 # escape, an extra field, a null) give the same alarms.
 "$TOP/tests/fixtures/ovalarm/generate.py" --samples 2000 --seed 3 >"$T/gen"

@@ -1,9 +1,9 @@
 /*
  * Rule evaluation.  Each rule and series (deployment, node, metric and the
- * labels other than status and error) has a small state machine; samples
- * and events drive it in the order they come, and the latest record time
- * seen (the clock) drives the checks that need no record: absence, resolve
- * after a duration, and the end of flapping.
+ * labels other than status and error) has a small state machine, which
+ * samples and events drive in input order.  The latest record time seen,
+ * the clock, drives the checks that need no record of their own: absence,
+ * resolve after a duration, and the end of flapping.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -245,9 +245,9 @@ evaluate(struct run *r, struct ov_record *rec)
 	return rc;
 }
 
-/* Moves the clock by the time of a sample no rule reads, so that absence
- * and resolve-after checks run on every record's time.  A time that cannot
- * be peeked or parsed is left for nothing: the record is not validated. */
+/* Moves the clock to the time of a record no rule reads, so that absence
+ * and resolve-after checks see every record's time.  Such a record is not
+ * validated, so a time that cannot be read is ignored. */
 static void
 advance_clock(struct run *r, const struct ov_record *rec)
 {
@@ -261,10 +261,10 @@ advance_clock(struct run *r, const struct ov_record *rec)
 }
 
 /*
- * The per-line function.  Most samples name a metric no rule reads, so the
- * kind and metric are peeked at in the raw text first and such lines are
- * skipped without a parse.  A line whose kind cannot be peeked (escapes,
- * odd layout) is parsed to be sure.
+ * Handles one line.  Samples and events of the usual shape are read by
+ * scan_record() without cJSON, and those no rule reads only move the
+ * clock.  Any other line (escapes, extra fields, other kinds with --pass,
+ * invalid text) goes through the full parse, which reports what is wrong.
  */
 static int
 on_record(struct ov_record *rec, void *ctx)
@@ -300,6 +300,19 @@ on_record(struct ov_record *rec, void *ctx)
 	return evaluate(r, rec);
 }
 
+static bool nagios_line_written;
+
+/* Gives Nagios a status line when a fatal error ends the run: Nagios shows
+ * the first line of standard output, not standard error. */
+static void
+nagios_unknown(int status, void *arg)
+{
+	(void)arg;
+	if (status == OV_EXIT_RESOURCE && !nagios_line_written)
+		printf("OVALARM UNKNOWN - the rules or the state file could "
+		    "not be used (details on standard error)\n");
+}
+
 static void
 load_rules(struct ruleset *set, const struct options *o)
 {
@@ -332,6 +345,8 @@ main(int argc, char **argv)
 	ov_set_progname(argv[0]);
 	ov_loop_init(&loop);
 	first = parse_options(argc, argv, &o, &loop);
+	if (o.format == OUT_NAGIOS)
+		on_exit(nagios_unknown, NULL);
 	load_rules(&rules, &o);
 	if (o.check)
 		return OV_EXIT_OK;
@@ -366,6 +381,7 @@ main(int argc, char **argv)
 		/* Nagios reads the exit status as the service state, so
 		 * rejected lines are only reported on standard error. */
 		status = output_finish(&r->output, &r->engine);
+		nagios_line_written = true;
 	} else {
 		output_finish(&r->output, &r->engine);
 	}

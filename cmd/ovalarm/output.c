@@ -364,7 +364,9 @@ finish_nagios(struct output *o, const struct engine *e)
 	    o->cleared);
 	ov_out_write(b);
 	free(firing);
-	return critical ? 2 : n ? 1 : 0;
+	if (critical > 0)
+		return 2;
+	return n > 0 ? 1 : 0;
 }
 
 int

@@ -95,7 +95,8 @@ read_number(char **pp, const char *end, double *out)
 	return true;
 }
 
-/* Reads {"key":"value",...} into v->kv; duplicate keys are refused. */
+/* Reads {"key":"value",...} into v->kv.  A duplicate key makes it fail,
+ * so that the full parse rejects the line. */
 static bool
 read_kv(char **pp, const char *end, struct view *v)
 {
