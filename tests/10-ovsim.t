@@ -251,6 +251,10 @@ is "$(jq -r 'select(.recordingStatusChanged) | .recordingStatusChanged
 	| "\(.id) \(.status)"' "$CDR" | paste -sd,)" \
 	"ses_A1~1 started,ses_B1~1 started,ses_B1~1 stopped,ses_B1~1 ready,ses_A1~1 failed" \
 	"recordingStatusChanged events"
+is "$(jq -r 'to_entries[0] | select(.value.timestamp == 1793696940000)
+	| .key' "$CDR" | uniq | paste -sd' ')" \
+	"nodeCrashed participantLeft recordingStatusChanged sessionDestroyed mediaNodeStatusChanged" \
+	"order of the crash events"
 is "$(jq -r 'select(.sessionCreated) | .sessionCreated.sessionId' "$CDR" |
 	paste -sd,)" "ses_A1,ses_B1,ses_A2,ses_B2" "sessionCreated events"
 get /openvidu/cdr

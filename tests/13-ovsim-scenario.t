@@ -94,7 +94,7 @@ is "$(jq -r .status <<<"$BODY")" waiting-idle-to-terminate \
 CDR=$SIM/cdr/CDR.2026-01-01_00-00-00.log
 is "$(jq -r 'to_entries[0] | select(.key | test("^node|^media"))
 	| "\(.key) \(.value.id) \(.value.newStatus)"' "$CDR" | paste -sd,)" \
-	"mediaNodeStatusChanged media_n2 running,nodeCrashed media_n3 null,nodeRecovered media_n3 null,mediaNodeStatusChanged media_n2 waiting-idle-to-terminate" \
+	"nodeCrashed media_n3 null,mediaNodeStatusChanged media_n2 running,nodeRecovered media_n3 null,mediaNodeStatusChanged media_n2 waiting-idle-to-terminate" \
 	"node events in the CDR"
 is "$(jq -r 'select(.participantJoined) | .participantJoined.connectionId' \
 	"$CDR" | paste -sd,)" con_act,con_pend "participantJoined when active"
