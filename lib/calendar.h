@@ -2,10 +2,10 @@
  * Business-time arithmetic over a calendar of plans.conf: weekly opening
  * hours in local time of one zone, minus holidays.
  *
- * The calendar is laid out once as a table of days (local midnight, opening
- * and closing instants, and the business seconds before each day) for the
- * years its holiday file covers, so that every computation is a binary
- * search and exact to the second across weekends, holidays, daylight-saving
+ * The calendar is laid out once as a table of days for the years its
+ * holiday file covers: local midnight, opening and closing instants, and
+ * the business seconds before each day.  So every computation is a binary
+ * search, exact to the second across weekends, holidays, daylight-saving
  * changes and year ends.  An instant outside those years is an error that
  * names the year, never a guess.
  */
@@ -49,10 +49,10 @@ int ov_business_start(const struct ov_business_calendar *bc, int64_t t,
     int64_t *out, char *err, size_t errsize);
 
 /*
- * Adds business seconds (0 or more) to an instant: *out is the earliest
- * instant at which that much business time has passed since t, t itself for
- * 0, so a sum that ends at a closing time is that closing time.  Returns 0,
- * or -1 with a reason naming the uncovered year in err.
+ * Adds business seconds (0 or more) to an instant.  *out is the earliest
+ * instant at which that much business time has passed since t: t itself
+ * for 0, and a closing time for a sum that ends there.  Returns 0, or -1
+ * with a reason naming the uncovered year in err.
  */
 int ov_business_add(const struct ov_business_calendar *bc, int64_t t,
     int64_t seconds, int64_t *out, char *err, size_t errsize);
@@ -72,7 +72,7 @@ int64_t ov_business_end(const struct ov_business_calendar *bc);
 /*
  * An SLA clock: the wall clock (business == NULL), on which every second
  * counts, or business time on a calendar.  The functions behave as their
- * ov_business_* counterparts; the wall clock never fails.
+ * ov_business_* counterparts, except that the wall clock covers every year.
  */
 struct ov_clock {
 	const struct ov_business_calendar *business;

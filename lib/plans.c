@@ -1,9 +1,9 @@
 /*
  * plans.conf and the holiday CSV (see plans.conf(5) and ov-holidays(5)).
  *
- * libinih reads the INI syntax.  Its handler is not told the line number,
- * so the file is fed through a reader of ours that counts lines; the same
- * reader rejects lines longer than libinih's buffer, which libinih would
+ * libinih reads the INI syntax.  Its handler gets no line number, so the
+ * file goes through a reader of ours that counts lines.  The same reader
+ * rejects lines longer than libinih's buffer, which libinih would
  * otherwise cut into pieces.
  */
 #include <errno.h>
@@ -87,8 +87,8 @@ static int
 fail(struct parser *p, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Records the first error as "file:line: field: reason"; returns 0, which
- * tells libinih that the line failed. */
+/* Records the first error as "file:line: field: reason".  Returns 0, the
+ * value by which a libinih handler reports a failed line. */
 static int
 fail(struct parser *p, const char *field, const char *fmt, ...)
 {
@@ -128,7 +128,7 @@ read_line(char *str, int num, void *stream)
 	if (n < 0)
 		return NULL;
 	p->line++;
-	/* libinih's buffer holds the text, "\r\n" and the NUL. */
+	/* libinih's buffer must fit the text, "\r\n" and the NUL. */
 	if (n + 1 > num || content_length(p->buf, (size_t)n) > (size_t)num - 3) {
 		fail(p, "line", "longer than %d characters", num - 3);
 		snprintf(str, (size_t)num, "\n");

@@ -149,7 +149,7 @@ parse_ticket(struct ov_record *rec, const cJSON *obj, struct event_table *et,
     struct event *ev)
 {
 	const char *s;
-	enum action act;
+	enum action act = ACT_OTHER;
 
 	if (ov_get_int(rec, obj, "ticket", true, &ev->ticket) < 0 ||
 	    ov_get_time(rec, obj, "time", true, &ev->time) < 0 ||

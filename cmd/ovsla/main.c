@@ -14,7 +14,7 @@
 #include "ovsla.h"
 #include "table.h"
 
-/* How close to its end the calendar may come before a warning. */
+/* Warning threshold: time left before the calendar's end. */
 #define CALENDAR_WARN_SECONDS (60 * 86400)
 
 static const struct ov_help help = {

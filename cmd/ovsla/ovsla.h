@@ -3,7 +3,7 @@
  *
  * events.c reads ticket records into a compact table of events, sorts it
  * by ticket and time and hands each ticket's events over in turn.  sla.c
- * runs the SLA clock of one ticket (DESIGN of the clock in ovsla(1)).
+ * runs the SLA clock of one ticket (its rules are in ovsla(1)).
  * output.c writes sla records or a table, check.c keeps the state file of
  * the check command, and report.c sums up a month per customer.
  */
@@ -80,7 +80,7 @@ struct ticket_sla {
 	struct target_result targets[3];
 };
 
-/* Where each ticket's plan comes from, and the clock settings. */
+/* Plan sources and clock settings of a run. */
 struct sla_config {
 	const struct ov_plans *plans;
 	const struct ov_customers *customers;	/* NULL with --plan */

@@ -1,8 +1,9 @@
 /*
- * "ovsla report": per customer, the targets of the tickets opened in one
- * month (local time of the calendar's zone), as of --now: how many were
- * met, breached or are still running, the compliance percentage, and the
- * median and 90th percentile of the reaction time.
+ * "ovsla report": the targets of the tickets opened in one month (local
+ * time of the calendar's zone), per customer and as of --now.  It counts
+ * the targets met, breached and still running, and computes the
+ * compliance percentage and the median and 90th percentile of the
+ * reaction time.
  */
 #include <stdio.h>
 #include <stdlib.h>

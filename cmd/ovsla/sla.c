@@ -2,10 +2,10 @@
  * The SLA clock of one ticket.
  *
  * Walking a ticket's events in time order gives, for each of the three
- * clocks, the spans of time in which it counts: the reaction clock stops
- * only while the ticket is closed; the workaround clock also stops while
- * the ticket is pending; the resolution clock also stops from a resolved
- * to the next reopened.  Elapsed time is the length of those spans on the
+ * clocks, the spans of time in which it counts.  The reaction clock stops
+ * only while the ticket is closed.  The workaround clock also stops while
+ * the ticket is pending, and the resolution clock also stops from a
+ * resolved to the next reopened.  Elapsed time is the length of those spans on the
  * plan's clock up to the instant of evaluation (the meeting event, or
  * --now), so a severity change, which only changes the target durations,
  * measures every target from the opening with the time already elapsed.
@@ -108,10 +108,14 @@ apply(const struct event *ev, int64_t t)
 			w.resolved = true;
 			w.met[OV_RESOLUTION] = t;
 		}
-		/* FALLTHROUGH: a resolution is also a workaround */
+		/* A resolution is also a workaround and a reaction. */
+		meet(OV_WORKAROUND, t);
+		meet(OV_REACTION, t);
+		break;
 	case ACT_WORKAROUND:
 		meet(OV_WORKAROUND, t);
-		/* FALLTHROUGH: and a reaction */
+		meet(OV_REACTION, t);
+		break;
 	case ACT_ACKNOWLEDGED:
 		meet(OV_REACTION, t);
 		break;

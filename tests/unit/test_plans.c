@@ -99,7 +99,7 @@ test_defaults(void)
 	ov_plans_free(&plans);
 }
 
-/* The shipped file must say exactly what is compiled in. */
+/* The shipped file must contain exactly the compiled-in values. */
 static void
 test_shipped_file(void)
 {
