@@ -390,7 +390,7 @@ static enum tk_result
 record_opened(struct tk_store *st, struct tk_event *ev, const char *key,
     char *err, size_t errsize)
 {
-	int64_t wanted = ev->ticket;
+	int64_t requested = ev->ticket;
 	int rc;
 
 	if (ev->fingerprint != NULL) {
@@ -403,10 +403,10 @@ record_opened(struct tk_store *st, struct tk_event *ev, const char *key,
 	}
 	if (insert_ticket(st, ev) != SQLITE_DONE)
 		return reject(err, errsize, "ticket %" PRId64 " already "
-		    "exists", wanted);
+		    "exists", requested);
 	rc = insert_event(st, ev, key);
 	if (rc != SQLITE_DONE) {
-		ev->ticket = wanted;
+		ev->ticket = requested;
 		return TK_DUPLICATE;
 	}
 	return TK_RECORDED;

@@ -171,7 +171,7 @@ same_event(const struct tk_event *ev, void *ctx)
 	    memcmp(sc->b.data, sc->line->data, sc->b.len) == 0;
 }
 
-/* Returns true when the store holds an event with the same record as
+/* Returns true when the store contains an event with the same record as
  * im->line, so that importing an export twice adds nothing. */
 static bool
 already_stored(struct import *im, const struct tk_event *ev)

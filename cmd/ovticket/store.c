@@ -103,8 +103,8 @@ tk_db_die(struct tk_store *st, const char *what)
 	int code = sqlite3_errcode(st->db) & 0xff;
 	int sys = sqlite3_system_errno(st->db);
 
-	/* SQLite says only "disk I/O error"; the system error says which
-	 * ("File too large", "No space left on device"). */
+	/* SQLite reports only "disk I/O error"; the system error tells
+	 * which one ("File too large", "No space left on device"). */
 	if (sys != 0 && (code == SQLITE_IOERR || code == SQLITE_FULL ||
 	    code == SQLITE_CANTOPEN))
 		ov_die(OV_EXIT_RESOURCE, "%s: %s: %s (%s)", st->path, what,

@@ -28,12 +28,13 @@
 /* Marks an absent instant in struct tk_ticket and struct tk_filter. */
 #define TK_NO_TIME INT64_MIN
 
-/* Longest identifier, summary and free text accepted in an event. */
+/* Maximum length in bytes of an identifier, a summary and a free text. */
 #define TK_MAX_ID 128
 #define TK_MAX_SUMMARY 1024
 #define TK_MAX_TEXT 65536
 
-/* Actions of the ticket record, in the order of DESIGN's action table. */
+/* Actions of the ticket record, in the order of the action table in
+ * ov-records(5). */
 enum tk_action {
 	TK_OPENED,
 	TK_ACKNOWLEDGED,
@@ -175,7 +176,7 @@ enum tk_result {
  * ticket is created, with ev->ticket as its id when it is not 0 (import).
  * alarm_key, when not NULL, is the event's idempotence key (see
  * tk_alarm_key()); a key already stored gives TK_DUPLICATE and changes
- * nothing.  On TK_REJECTED, err holds a message for the user.
+ * nothing.  On TK_REJECTED, err contains a message for the user.
  */
 enum tk_result tk_apply(struct tk_store *st, struct tk_event *ev,
     const char *alarm_key, int flags, char *err, size_t errsize);
@@ -232,18 +233,18 @@ int tk_action_parse(const char *name, enum tk_action *out);
  */
 void tk_event_format(const struct tk_event *ev, struct ov_buf *b);
 
-/* Checks a value of an event: a severity, a channel, a free text (valid
+/* Check a value of an event: a severity, a channel, a free text (valid
  * UTF-8, no control characters but tab and newline, at most max bytes).
- * Each returns true, or false with a reason in err. */
+ * Each returns true when valid; tk_valid_text() puts the reason in err. */
 bool tk_valid_severity(const char *s);
 bool tk_valid_channel(const char *s);
 bool tk_valid_text(const char *s, size_t max, char *err, size_t errsize);
 
 /*
- * The outbox: notifications to send, written by whoever records an event
- * (or by notify from its input) and sent by `ovticket notify`.  An entry is
- * claimed by one sender for a lease, then marked sent, or failed with an
- * exponential backoff before the next attempt.
+ * The outbox: notifications to send, added by the code that records an
+ * event (or by notify from its input) and sent by `ovticket notify`.  An
+ * entry is claimed by one sender for a lease, then marked sent, or failed
+ * with an exponential backoff before the next attempt.
  */
 struct tk_outbox_entry {
 	int64_t id;
