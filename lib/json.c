@@ -125,9 +125,11 @@ ov_record_parse(struct ov_record *rec)
 
 		end = cJSON_GetErrorPtr();
 		at = end != NULL ? (size_t)(end - rec->text) : rec->len;
-		/* cJSON points at the last byte when the text ends early. */
-		if (at >= rec->len || (at + 1 == rec->len &&
-		    rec->text[at] != '}'))
+		/* When the text ends early, cJSON points at the last byte or at
+		 * the start of the unfinished value: nothing closes after it. */
+		if (at >= rec->len || (memchr(rec->text + at, '}',
+		    rec->len - at) == NULL && memchr(rec->text + at, ']',
+		    rec->len - at) == NULL))
 			ov_reject(rec, "invalid JSON: unexpected end of line");
 		else
 			ov_reject(rec, "invalid JSON at column %zu near "
