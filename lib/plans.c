@@ -554,8 +554,11 @@ load_holidays(struct ov_calendar *cal, const char *path, char *err,
 	static const char *const required[] = { "date", "name", NULL };
 	struct ov_csv csv;
 
-	if (ov_csv_load(path, required, &csv, err, errsize) != 0)
+	if (ov_csv_load(path, required, &csv, err, errsize) != 0) {
+		/* ov_csv_load() keeps the path when it cannot open the file. */
+		ov_csv_free(&csv);
 		return -1;
+	}
 	free(cal->holidays);
 	cal->holidays = xrealloc(NULL, (csv.nrows + 1) * sizeof(int64_t));
 	cal->nholidays = 0;

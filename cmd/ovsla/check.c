@@ -109,8 +109,9 @@ load(struct check_state *cs, FILE *f)
 	if (ferror(f))
 		ov_die(OV_EXIT_RESOURCE, "%s: %s", cs->path, strerror(errno));
 	free(line);
-	qsort(cs->old.items, cs->old.count, sizeof *cs->old.items,
-	    cmp_entries);
+	if (cs->old.count > 0)
+		qsort(cs->old.items, cs->old.count, sizeof *cs->old.items,
+		    cmp_entries);
 }
 
 /* Locks and reads the state file; a missing file is an empty state. */
@@ -142,6 +143,8 @@ find_old(const struct check_state *cs, int64_t ticket, enum ov_target target)
 {
 	struct entry key = { .ticket = ticket, .target = (uint8_t)target };
 
+	if (cs->old.count == 0)
+		return NULL;
 	return bsearch(&key, cs->old.items, cs->old.count,
 	    sizeof *cs->old.items, cmp_entries);
 }
@@ -214,8 +217,9 @@ check_commit(struct check_state *cs)
 		ov_error("%s: cannot write: %s", cs->path, strerror(errno));
 		return -1;
 	}
-	qsort(cs->fresh.items, cs->fresh.count, sizeof *cs->fresh.items,
-	    cmp_entries);
+	if (cs->fresh.count > 0)
+		qsort(cs->fresh.items, cs->fresh.count,
+		    sizeof *cs->fresh.items, cmp_entries);
 	write_merged(cs, f);
 	if (ferror(f)) {
 		ov_error("%s: write failed", cs->path);

@@ -261,6 +261,8 @@ events_sort(struct event_table *et)
 {
 	size_t kept = 0, dropped;
 
+	if (et->count == 0)
+		return;
 	qsort(et->items, et->count, sizeof *et->items, cmp_events);
 	for (size_t i = 0; i < et->count; i++) {
 		if (seen_at_same_instant(et->items, kept, &et->items[i]))

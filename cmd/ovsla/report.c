@@ -250,7 +250,8 @@ report_write(struct month_report *r, bool csv, bool table)
 	struct ov_buf b = { 0 };
 	struct figures f;
 
-	qsort(r->items, r->count, sizeof *r->items, cmp_customers);
+	if (r->count > 0)
+		qsort(r->items, r->count, sizeof *r->items, cmp_customers);
 	if (csv) {
 		ov_buf_adds(&b, csv_header);
 		ov_out_write(&b);
