@@ -108,6 +108,41 @@ check_tree(struct ov_record *rec, const cJSON *item)
 	return 0;
 }
 
+/* Rejects text cJSON could not parse, telling a line cut short (nothing
+ * closes after the error, where cJSON points at the last byte or at the
+ * start of the unfinished value) from a syntax error at a column. */
+static void
+reject_syntax(struct ov_record *rec, const char *error)
+{
+	size_t at = error != NULL ? (size_t)(error - rec->text) : rec->len;
+	const char *first = rec->text, *end = rec->text + rec->len;
+	bool opened, closed;
+
+	while (first < end && (*first == ' ' || *first == '\t'))
+		first++;
+	opened = first < end && (*first == '{' || *first == '[');
+	closed = at < rec->len && (memchr(rec->text + at, '}',
+	    rec->len - at) != NULL || memchr(rec->text + at, ']',
+	    rec->len - at) != NULL);
+	if (at >= rec->len || (opened && !closed))
+		ov_reject(rec, "invalid JSON: unexpected end of line");
+	else {
+		char near[24];
+		size_t n = 0;
+
+		/* Control bytes are shown as '?' so that a hostile line cannot
+		 * drive the terminal reading the message. */
+		for (; n < 20 && at + n < rec->len; n++) {
+			unsigned char c = (unsigned char)rec->text[at + n];
+
+			near[n] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+		}
+		near[n] = '\0';
+		ov_reject(rec, "invalid JSON at column %zu near '%s'", at + 1,
+		    near);
+	}
+}
+
 cJSON *
 ov_record_parse(struct ov_record *rec)
 {
@@ -121,19 +156,7 @@ ov_record_parse(struct ov_record *rec)
 		    "(\\u0000)"), NULL;
 	obj = cJSON_ParseWithLengthOpts(rec->text, rec->len, &end, false);
 	if (obj == NULL) {
-		size_t at;
-
-		end = cJSON_GetErrorPtr();
-		at = end != NULL ? (size_t)(end - rec->text) : rec->len;
-		/* When the text ends early, cJSON points at the last byte or at
-		 * the start of the unfinished value: nothing closes after it. */
-		if (at >= rec->len || (memchr(rec->text + at, '}',
-		    rec->len - at) == NULL && memchr(rec->text + at, ']',
-		    rec->len - at) == NULL))
-			ov_reject(rec, "invalid JSON: unexpected end of line");
-		else
-			ov_reject(rec, "invalid JSON at column %zu near "
-			    "'%.20s'", at + 1, rec->text + at);
+		reject_syntax(rec, cJSON_GetErrorPtr());
 		return NULL;
 	}
 	for (const char *p = end; p != NULL && p < rec->text + rec->len; p++)
