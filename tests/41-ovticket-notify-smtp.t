@@ -86,7 +86,7 @@ is "$(mailcount)" 3 "severity change sent to on-call"
 sev=$(grep -l 'Action: *severity' "$T"/maildir/new/*)
 like "$(sed '/^\r\{0,1\}$/q' "$sev")" '=\?UTF-8\?[BbQq]\?' \
 	"non-ASCII subject is an RFC 2047 encoded word"
-like "$(/usr/bin/python3 "$F/readmail.py" "$sev" | head -1)" \
+like "$(/usr/bin/python3 "$F/readmail.py" "$sev" | sed -n 1p)" \
 	'^Subject: \[#2\] critical globex: severity: Grabación sin audio ñ$' \
 	"encoded subject decodes intact"
 

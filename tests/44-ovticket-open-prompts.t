@@ -19,7 +19,7 @@ is "$(opened 1)" "$(printf 'globex\tcritical\tphone\tRoom 3 silent')" \
 	"ticket opened on the phone channel with the answers"
 
 # Only the missing field is asked; a wrong answer is asked again.
-run pty "Severity" urgent "Answer critical" normal \
+run pty "Severity" urgent "Type critical" normal \
 	-- ovticket open --by eng --customer acme --summary "Slow joins"
 is "$STATUS" 0 "one prompt exit 0"
 unlike "$OUT" 'Customer \(id' "customer not asked when given"

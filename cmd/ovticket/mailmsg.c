@@ -1,6 +1,6 @@
 /*
- * Decoding of one received message with GMime 3: MIME structure, transfer
- * encodings, RFC 2047 words and charsets are all GMime's work; this file
+ * Decoding of one received message with GMime 3.  MIME structure, transfer
+ * encodings, RFC 2047 words and charsets are all GMime's work.  This file
  * only picks the parts a ticket needs and cleans them into UTF-8 text.
  */
 #include <ctype.h>

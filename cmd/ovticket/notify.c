@@ -1,7 +1,7 @@
 /*
  * ovticket notify: routes ticket and sla records to the experts.  Each
  * record becomes one outbox entry per matching route, stored before any
- * sending; then every due entry is sent, e-mail through SMTP or JSON to a
+ * sending.  Then every due entry is sent, e-mail through SMTP or JSON to a
  * webhook.  An entry that cannot be sent stays in the outbox and is retried
  * with backoff by later runs; one that was sent is never sent again.
  */
@@ -29,14 +29,16 @@
 
 static const struct ov_help notify_help = {
 	"usage: ovticket notify [-qv] [--retry] [--db FILE] [--now TIME]\n"
-	"                       [--strict] [--rejects FILE] [--max-line BYTES]\n"
+	"                       [--strict] [--rejects FILE] "
+	"[--max-line BYTES]\n"
 	"                       --config FILE [FILE ...]",
 	"Alert the experts of ticket and sla records: each record goes to the\n"
 	"outbox once per matching route of the configuration, then every due\n"
 	"outbox entry is sent by e-mail or webhook.  What cannot be sent is\n"
 	"retried with backoff by later runs.\n"
 	"\n"
-	"  --config FILE      routes and SMTP server (ovticket-notify.conf(5))\n"
+	"  --config FILE      routes and SMTP server, see "
+	"ovticket-notify.conf(5)\n"
 	"  --retry            read no records; only send due outbox entries\n"
 	"  --db FILE          ticket database (default: $OV_DB)\n"
 	"  --now TIME         instant of the run, for replays and tests\n"
@@ -67,7 +69,7 @@ struct notify_run {
 	long queued, sent, failed;
 };
 
-/* What a record says, for routing and for the message. */
+/* The fields of a record that routing and the message use. */
 struct notice {
 	const char *kind;	/* "ticket" or "sla" */
 	int64_t ticket;
@@ -164,7 +166,7 @@ match_event(const struct tk_event *ev, void *ctx)
 }
 
 /* Finds the stored event a ticket record announces, so that the outbox
- * holds one entry per event and route however often the record comes. */
+ * contains one entry per event and route however often the record comes. */
 static int64_t
 find_event(struct tk_store *st, const struct notice *n)
 {
@@ -303,8 +305,8 @@ deliver(struct notify_run *run, const struct notify_route *r,
 		rc = webhook_post(r->webhook, hook.data,
 		    run->config.smtp.timeout, r->ca_file, err, errsize);
 	} else {
-		/* The id of the first entry names the message, so a resend
-		 * after a lost answer can be recognised by the recipient. */
+		/* The id of the first entry names the message, so that the
+		 * recipient can recognise a resend after a lost reply. */
 		snprintf(id, sizeof id, "ovticket.outbox.%lld.%zu@%s",
 		    (long long)e[0]->id, n, domain);
 		rc = smtp_send(&run->config.smtp,

@@ -19,7 +19,7 @@ struct notify_route {
 	char *email[NOTIFY_MAX_LIST + 1];	/* NULL-terminated addresses */
 	char *webhook;		/* URL, or NULL for an e-mail route */
 	char *ca_file;		/* webhook's extra CA certificates */
-	char *severity;		/* "critical", "normal", or NULL for both */
+	char *severity;		/* "critical", "normal", NULL for both */
 	char *customers[NOTIFY_MAX_LIST + 1];	/* empty list: every one */
 	char *actions[NOTIFY_MAX_LIST + 1];	/* ticket actions sent */
 	char *sla_states[NOTIFY_MAX_LIST + 1];	/* sla states sent */

@@ -313,8 +313,8 @@ notify_config_load(const char *path, struct notify_config *c, char *err,
 	if (ps.failed)
 		return -1;
 	if (rc != 0) {
-		snprintf(err, errsize, "%s:%d: syntax error: expected [section] "
-		    "or key = value", path, rc);
+		snprintf(err, errsize, "%s:%d: syntax error: expected "
+		    "[section] or key = value", path, rc);
 		return -1;
 	}
 	if (c->nroutes == 0) {

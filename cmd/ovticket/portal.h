@@ -25,7 +25,7 @@ struct portal_event {
 /* Latest state of one SLA target of a ticket, from an sla record. */
 struct portal_sla {
 	int64_t time;
-	char state[16];		/* running, paused, at_risk, met, breached */
+	char state[16];		/* running, paused, at_risk, met or breached */
 	int64_t due;
 };
 
@@ -51,7 +51,7 @@ struct portal_customer {
 struct portal {
 	size_t ntickets, captickets;
 	struct portal_ticket *tickets;
-	size_t *slots;		/* hash of ticket ids: index + 1, 0 free */
+	size_t *slots;		/* hash of ticket ids: index + 1, 0 if free */
 	size_t nslots;
 	size_t ncustomers, capcustomers;
 	struct portal_customer *customers;

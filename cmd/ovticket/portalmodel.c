@@ -178,7 +178,8 @@ portal_add_event(struct portal *p, const struct tk_event *ev)
 	}
 	e = &t->events[t->nevents++];
 	e->time = ev->time;
-	e->seq = t->nevents - 1;	/* keeps recording order within a second */
+	/* The sequence keeps the recording order within one second. */
+	e->seq = t->nevents - 1;
 	e->action = xstrdup(action);
 	e->by = xstrdup(ev->by);
 	e->detail = event_detail(ev);

@@ -140,9 +140,11 @@ ticket_table(struct ov_buf *b, const struct portal *p, const char *customer,
 		for (size_t i = 0; i < p->ntickets; i++) {
 			const struct portal_ticket *t = &p->tickets[i];
 
+			bool critical = strcmp(t->severity, "critical") == 0;
+
 			if (!of_customer(t, customer) ||
 			    (open_only && !portal_ticket_open(t)) ||
-			    (strcmp(t->severity, "critical") == 0) != (pass == 0))
+			    critical != (pass == 0))
 				continue;
 			html_printf(b, "<tr><td><a href=\"%s/%lld.html\">#%lld"
 			    "</a></td>", link, (long long)t->id,
@@ -289,6 +291,21 @@ write_customer(const struct portal *p, const struct portal_customer *c,
 	return rc;
 }
 
+static long
+count_open(const struct portal *p, const char *severity, const char *sla)
+{
+	long n = 0;
+
+	for (size_t i = 0; i < p->ntickets; i++) {
+		const struct portal_ticket *t = &p->tickets[i];
+
+		n += t->customer != NULL && portal_ticket_open(t) &&
+		    strcmp(t->severity, severity) == 0 &&
+		    strcmp(portal_ticket_sla(t), sla) == 0;
+	}
+	return n;
+}
+
 /* Open tickets counted by severity and SLA state. */
 static void
 open_counts(struct ov_buf *b, const struct portal *p)
@@ -304,17 +321,8 @@ open_counts(struct ov_buf *b, const struct portal *p)
 	for (int s = 0; s < 2; s++) {
 		html_printf(b, "<tr><th>%s</th>", severities[s]);
 		for (int k = 0; k < 6; k++) {
-			long n = 0;
-
-			for (size_t i = 0; i < p->ntickets; i++) {
-				const struct portal_ticket *t = &p->tickets[i];
-
-				n += t->customer != NULL &&
-				    portal_ticket_open(t) &&
-				    strcmp(t->severity, severities[s]) == 0 &&
-				    strcmp(portal_ticket_sla(t), states[k]) == 0;
-			}
-			ov_buf_printf(b, "<td>%ld</td>", n);
+			ov_buf_printf(b, "<td>%ld</td>",
+			    count_open(p, severities[s], states[k]));
 		}
 		ov_buf_adds(b, "</tr>\n");
 	}

@@ -14,7 +14,7 @@
 #include "mailmsg.h"
 #include "store.h"
 
-/* Wrong answers accepted before giving up, so a script that feeds a
+/* Invalid inputs accepted before giving up, so that a script feeding a
  * terminal garbage cannot loop forever. */
 #define MAX_TRIES 5
 
@@ -91,7 +91,7 @@ known_free(struct known *k)
 	free(k->names);
 }
 
-/* Reads one answer line with the ends trimmed; NULL at end of input. */
+/* Reads one input line with the ends trimmed, or NULL at end of input. */
 static char *
 ask(const char *question)
 {
@@ -148,17 +148,17 @@ ask_severity(void)
 
 		if (answer == NULL)
 			return NULL;
-		if (strcmp(answer, "c") == 0 || strcmp(answer, "critical") == 0 ||
-		    strcmp(answer, "1") == 0) {
+		if (strcmp(answer, "c") == 0 || strcmp(answer, "1") == 0 ||
+		    strcmp(answer, "critical") == 0) {
 			free(answer);
 			return strdup("critical");
 		}
-		if (strcmp(answer, "n") == 0 || strcmp(answer, "normal") == 0 ||
-		    strcmp(answer, "2") == 0) {
+		if (strcmp(answer, "n") == 0 || strcmp(answer, "2") == 0 ||
+		    strcmp(answer, "normal") == 0) {
 			free(answer);
 			return strdup("normal");
 		}
-		fprintf(stderr, "Answer critical (c, 1) or normal (n, 2).\n");
+		fprintf(stderr, "Type critical (c, 1) or normal (n, 2).\n");
 		free(answer);
 	}
 	return NULL;

@@ -9,7 +9,7 @@
 
 /* The [smtp] section of notify.conf. */
 struct smtp_config {
-	char *url;		/* smtp://host:587 (STARTTLS) or smtps://host */
+	char *url;		/* smtp://host:587 (STARTTLS), smtps://host */
 	char *from;		/* envelope and header sender address */
 	char *username;		/* from the credentials file, or NULL */
 	char *password;
