@@ -253,8 +253,15 @@ is "$(jq -r 'select(.recordingStatusChanged) | .recordingStatusChanged
 	"recordingStatusChanged events"
 is "$(jq -r 'to_entries[0] | select(.value.timestamp == 1793696940000)
 	| .key' "$CDR" | uniq | paste -sd' ')" \
-	"nodeCrashed participantLeft recordingStatusChanged sessionDestroyed mediaNodeStatusChanged" \
+	"nodeCrashed$(printf ' webrtcConnectionDestroyed participantLeft%.0s' 1 2 3 4 5) recordingStatusChanged sessionDestroyed mediaNodeStatusChanged" \
 	"order of the crash events"
+is "$(jq -c 'select(.webrtcConnectionCreated.connectionId == "con_A1a")
+	| .webrtcConnectionCreated | [.connection, .streamId, .receivingFrom,
+	.videoSource, .timestamp]' "$CDR" | paste -sd' ')" \
+	'["OUTBOUND","str_CAM_0000_con_A1a",null,"CAMERA",1793696400000] ["INBOUND","str_CAM_0000_con_A1b","con_A1b","CAMERA",1793696400000]' \
+	"webrtcConnectionCreated for a publisher and a subscriber"
+is "$(jq -r 'select(.webrtcConnectionDestroyed.reason == "nodeCrashed")' \
+	"$CDR" | jq -s length)" 7 "webrtcConnectionDestroyed events of the crash"
 is "$(jq -r 'select(.sessionCreated) | .sessionCreated.sessionId' "$CDR" |
 	paste -sd,)" "ses_A1,ses_B1,ses_A2,ses_B2" "sessionCreated events"
 get /openvidu/cdr
