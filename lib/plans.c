@@ -23,6 +23,9 @@
 #define HOUR 3600
 #define DAY 86400
 
+/* Longest target accepted; it keeps business-day sums far from overflow. */
+#define MAX_TARGET (366 * DAY)
+
 /* Madrid holidays compiled in, as YYYYMMDD. */
 static const int default_holidays[] = {
 	20250101, 20250106, 20250417, 20250418, 20250501, 20250502, 20250515,
@@ -71,6 +74,7 @@ struct parser {
 	char holidays[512];
 	unsigned calendar_seen;		/* bit per field of [calendar] */
 	long section_line;		/* of the last [section] header */
+	long error_line;		/* of the error in err */
 };
 
 static void *
@@ -101,6 +105,7 @@ fail(struct parser *p, const char *field, const char *fmt, ...)
 		va_end(ap);
 		snprintf(p->err, sizeof p->err, "%s:%ld: %s: %s", p->path,
 		    p->line, field, why);
+		p->error_line = p->line;
 		p->failed = true;
 	}
 	return 0;
@@ -275,6 +280,8 @@ parse_target(struct parser *p, const char *key, const char *value,
 		return fail(p, key, "%s: '%.40s'", why, value);
 	if (total <= 0)
 		return fail(p, key, "must be longer than 0: '%.40s'", value);
+	if (total > MAX_TARGET)
+		return fail(p, key, "must be at most 366d: '%.40s'", value);
 	t->none = false;
 	t->days = 0;
 	d = strchr(value, 'd');
@@ -672,9 +679,11 @@ parse_file(struct parser *p, char *err, size_t errsize)
 		return -1;
 	}
 	fclose(p->f);
-	if (rc != 0 && !p->failed) {
+	if (rc > 0 && (!p->failed || rc < p->error_line)) {
 		/* A syntax error libinih found by itself, such as a line
-		 * that is neither a section, a field nor a comment. */
+		 * that is neither a section, a field nor a comment, and that
+		 * comes before any error of ours. */
+		p->failed = false;
 		p->line = rc;
 		fail(p, "line", "invalid syntax (expected [section], "
 		    "name = value or a ; comment)");

@@ -238,6 +238,41 @@ test_errors(void)
 	expect_error(text, "bad.conf:11: line: longer than 197 characters",
 	    "long line names its line");
 	expect_error("", "bad.conf:1: section: no plan section", "empty file");
+	expect_error("[nbd\nprice = 1\n", "bad.conf:1: line: invalid syntax",
+	    "truncated section header");
+	expect_error("[nbd]\nprice = 0.00", "bad.conf:", "truncated file");
+	expect_error("\x01\x02\xff\xfe garbage\n", "bad.conf:1: line: invalid",
+	    "binary garbage");
+	snprintf(text, sizeof text, "[nbd]\nprice = 99999999999999999999\n");
+	expect_error(text, "bad.conf:2: price: ", "huge price");
+	snprintf(text, sizeof text, "[nbd]\ncritical.reaction = 9999999999d\n");
+	expect_error(text, "bad.conf:2: critical.reaction: must be at most 366d",
+	    "huge duration");
+	snprintf(text, sizeof text, "[nbd]\ncritical.reaction = "
+	    "99999999999999999999d\n");
+	expect_error(text, "bad.conf:2: critical.reaction: ", "overflowing duration");
+}
+
+/* Ten thousand comment lines before the plans are read without trouble. */
+static void
+test_large_file(void)
+{
+	struct ov_plans plans;
+	char err[600] = "", path[256];
+	FILE *f;
+	int rc;
+
+	snprintf(path, sizeof path, "%s/large.conf", dir);
+	f = fopen(path, "w");
+	for (int i = 0; i < 10000; i++)
+		fprintf(f, "; comment line %d\n", i);
+	fprintf(f, "[nbd]\n%s", plan_body);
+	fclose(f);
+	rc = ov_plans_load(path, &plans, err, sizeof err);
+	if (!tap_ok(rc == 0, "large file loads"))
+		printf("#   %s\n", err);
+	if (rc == 0)
+		ov_plans_free(&plans);
 }
 
 static void
@@ -301,6 +336,7 @@ main(void)
 	test_errors();
 	test_holiday_errors();
 	test_holiday_file();
+	test_large_file();
 	tap_is_int(ov_severity_name(OV_NORMAL_SEVERITY)[0], 'n',
 	    "severity name");
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
