@@ -110,6 +110,16 @@ ok $? "no temporary folder left"
 [ ! -e "$T/site/customers/initech" ]
 ok $? "customers only from customers.csv are gone without --customers"
 
+# A customer id that would lead out of customers/ gets no tree.
+ovticket open --customer .. --severity normal --by eng \
+	--at 2026-11-04T11:00:00Z --summary "escape" >/dev/null
+run ovticket portal --out "$T/site" --now 2026-11-04T12:00:00Z
+is "$STATUS" 0 "customer '..': exit 0"
+like "$ERR" "customer '\.\.': not a valid id, no tree written" \
+	"customer '..' reported"
+like "$(grep '<h1>' "$T/site/index.html")" 'Support overview' \
+	"staff overview not overwritten by a customer page"
+
 # Bad sla lines are reported; the site is still written.
 printf '%s\n' '{"kind":"sla","ticket":1}' 'oops' >"$T/bad-sla.ndjson"
 run ovticket portal --out "$T/site" --sla "$T/bad-sla.ndjson"

@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 
 #include "civil.h"
+#include "diag.h"
+#include "inventory.h"
 #include "html.h"
 #include "portal.h"
 
@@ -371,10 +373,19 @@ portal_render(const struct portal *p, const char *dir, char *err,
 	if (make_dir(path, err, errsize) < 0 ||
 	    write_tickets(p, dir, NULL, err, errsize) < 0)
 		return -1;
-	for (size_t c = 0; c < p->ncustomers; c++)
+	for (size_t c = 0; c < p->ncustomers; c++) {
+		/* The id becomes a folder name: "..", "." or a "/" must not
+		 * lead out of customers/. */
+		if (!ov_valid_id(p->customers[c].id) ||
+		    p->customers[c].id[0] == '.') {
+			ov_warn("customer '%s': not a valid id, no tree written",
+			    p->customers[c].id);
+			continue;
+		}
 		if (write_customer(p, &p->customers[c], dir, err,
 		    errsize) < 0)
 			return -1;
+	}
 	html_page_begin(&b, "Support overview");
 	open_counts(&b, p);
 	ov_buf_adds(&b, "<h2>Open tickets</h2>\n");
