@@ -227,6 +227,10 @@ bad dup-name '{"start":"2026-01-01T00:00:00Z","steps":2,'"$d"'},{"name":"x"}]}' 
 	"deployments\[1\].name: duplicate name 'x'"
 bad bad-api '{"start":"2026-01-01T00:00:00Z","steps":2,'"$d"',"api":"openvidu4"}]}' \
 	"deployments\[0\].api: expected openvidu2 or openvidu3"
+bad bad-span '{"start":"2026-01-01T00:00:00Z","steps":2,'"$d"',"sessions":[{"id":"s","from":3,"until":3}]}]}' \
+	'deployments\[0\].sessions\[0\].until: 3 is not after "from" 3'
+bad bad-active '{"start":"2026-01-01T00:00:00Z","steps":2,'"$d"',"sessions":[{"id":"s","connections":[{"id":"c","from":1,"active_from":0}]}]}]}' \
+	'deployments\[0\].sessions\[0\].connections\[0\].active_from: before "from"'
 bad not-object '[1,2]' 'scenario: expected an object'
 run "$TOP/scripts/ovsim" --scenario "$T/none.json" --port-file "$T/p"
 is "$STATUS/$ERR" "3/ovsim: $T/none.json: cannot read: No such file or directory" \
