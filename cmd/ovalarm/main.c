@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "civil.h"
 #include "cli.h"
 #include "datafile.h"
 #include "diag.h"
@@ -15,7 +14,7 @@
 #include "json.h"
 #include "output.h"
 #include "rules.h"
-#include "scan.h"
+#include "record.h"
 #include "state.h"
 #include "statefile.h"
 
@@ -98,8 +97,7 @@ struct run {
 	struct engine engine;
 	struct output output;
 	bool pass;
-	char scratch[LABEL_MAX][32];	/* event fields that are numbers */
-	char *line;			/* copy of a line for scan_record() */
+	struct reader reader;
 };
 
 static void
@@ -156,148 +154,39 @@ parse_options(int argc, char **argv, struct options *o, struct ov_loop *loop)
 	return optind;
 }
 
-/* Collects labels (samples) or fields (events) as text.  Samples must
- * have string labels; event fields that are numbers or booleans are
- * written into scratch space, and nested values are left out. */
-static int
-collect_kv(struct run *r, struct ov_record *rec, const cJSON *obj,
-    bool event, struct view *v)
-{
-	const cJSON *x;
-
-	cJSON_ArrayForEach(x, obj) {
-		if (v->nkv == LABEL_MAX)
-			return ov_reject(rec, "more than %d %s", LABEL_MAX,
-			    event ? "fields" : "labels");
-		v->kv[v->nkv].key = x->string;
-		if (cJSON_IsString(x)) {
-			v->kv[v->nkv++].value = x->valuestring;
-		} else if (event && (cJSON_IsNumber(x) || cJSON_IsBool(x))) {
-			char *s = r->scratch[v->nkv];
-
-			if (cJSON_IsBool(x))
-				snprintf(s, 32, "%s", cJSON_IsTrue(x) ?
-				    "true" : "false");
-			else
-				snprintf(s, 32, "%.15g", x->valuedouble);
-			v->kv[v->nkv++].value = s;
-		} else if (!event) {
-			return ov_reject(rec, "label \"%s\": expected a string",
-			    x->string);
-		}
-	}
-	return 0;
-}
-
-static int
-fill_view(struct run *r, struct ov_record *rec, const cJSON *o, bool event,
-    struct view *v)
-{
-	const cJSON *kv = NULL;
-
-	v->customer = v->node = "";
-	v->nkv = 0;
-	v->value = 0;
-	if (ov_get_time(rec, o, "time", true, &v->time) < 0 ||
-	    ov_get_string(rec, o, "deployment", true, &v->deployment) < 0 ||
-	    ov_get_string(rec, o, "customer", false, &v->customer) < 0 ||
-	    ov_get_string(rec, o, "node", false, &v->node) < 0)
-		return -1;
-	if (event) {
-		if (ov_get_string(rec, o, "event", true, &v->name) < 0 ||
-		    ov_get_object(rec, o, "fields", false, &kv) < 0)
-			return -1;
-	} else {
-		if (ov_get_string(rec, o, "metric", true, &v->name) < 0 ||
-		    ov_get_number(rec, o, "value", true, &v->value) < 0 ||
-		    ov_get_object(rec, o, "labels", false, &kv) < 0)
-			return -1;
-	}
-	return kv ? collect_kv(r, rec, kv, event, v) : 0;
-}
-
-static int
-evaluate(struct run *r, struct ov_record *rec)
-{
-	cJSON *o = ov_record_parse(rec);
-	const char *kind = NULL;
-	struct view v;
-	int rc = 0;
-
-	if (o == NULL)
-		return -1;
-	if (ov_get_string(rec, o, "kind", true, &kind) < 0) {
-		rc = -1;
-	} else if (strcmp(kind, "sample") != 0 && strcmp(kind, "event") != 0) {
-		if (r->pass) {
-			ov_buf_add(&r->output.buf, rec->text, rec->len);
-			ov_buf_addc(&r->output.buf, '\n');
-			ov_out_write(&r->output.buf);
-		}
-	} else if (fill_view(r, rec, o, kind[0] == 'e', &v) < 0) {
-		rc = -1;
-	} else if (kind[0] == 'e') {
-		engine_event(&r->engine, &v);
-	} else {
-		engine_sample(&r->engine, &v);
-	}
-	cJSON_Delete(o);
-	return rc;
-}
-
-/* Moves the clock to the time of a record no rule reads, so that absence
- * and resolve-after checks see every record's time.  Such a record is not
- * validated, so a time that cannot be read is ignored. */
-static void
-advance_clock(struct run *r, const struct ov_record *rec)
-{
-	size_t len;
-	const char *s = ov_json_peek(rec->text, rec->len, "time", &len);
-	int64_t t;
-	char err[128];
-
-	if (s != NULL && ov_time_parse(s, len, &t, err, sizeof err) == 0)
-		engine_advance(&r->engine, t);
-}
-
 /*
- * Handles one line.  Samples and events of the usual shape are read by
- * scan_record() without cJSON, and those no rule reads only move the
- * clock.  Any other line (escapes, extra fields, other kinds with --pass,
- * invalid text) goes through the full parse, which reports what is wrong.
+ * Handles one line.  Records of other kinds are dropped unread unless
+ * --pass copies them; samples and events no rule reads only move the
+ * clock, so that absence and resolve-after checks see every record's time.
  */
 static int
 on_record(struct ov_record *rec, void *ctx)
 {
 	struct run *r = ctx;
-	size_t klen, nlen;
+	size_t klen;
 	const char *kind = ov_json_peek(rec->text, rec->len, "kind", &klen);
-	const char *name = NULL;
 	struct view v;
-	bool event = kind != NULL && klen == 5 && memcmp(kind, "event", 5) == 0;
-	bool sample = kind != NULL && klen == 6 &&
-	    memcmp(kind, "sample", 6) == 0;
+	bool event;
+	int rc;
 
-	if (kind != NULL && !sample && !event && !r->pass)
+	if (kind != NULL && !r->pass &&
+	    !(klen == 6 && memcmp(kind, "sample", 6) == 0) &&
+	    !(klen == 5 && memcmp(kind, "event", 5) == 0))
 		return 0;
-	if ((sample || event) && scan_record(rec->text, rec->len, r->line, &v,
-	    &kind)) {
-		if (!engine_wants(&r->engine, v.name, strlen(v.name), event))
-			engine_advance(&r->engine, v.time);
-		else if (event)
-			engine_event(&r->engine, &v);
-		else
-			engine_sample(&r->engine, &v);
-		return 0;
+	rc = reader_read(&r->reader, rec, &v, &event);
+	if (rc == 0 && r->pass) {
+		ov_buf_add(&r->output.buf, rec->text, rec->len);
+		ov_buf_addc(&r->output.buf, '\n');
+		ov_out_write(&r->output.buf);
+	} else if (rc == 1 && !engine_wants(&r->engine, v.name,
+	    strlen(v.name), event)) {
+		engine_advance(&r->engine, v.time);
+	} else if (rc == 1 && event) {
+		engine_event(&r->engine, &v);
+	} else if (rc == 1) {
+		engine_sample(&r->engine, &v);
 	}
-	if (sample || event)
-		name = ov_json_peek(rec->text, rec->len, event ? "event" :
-		    "metric", &nlen);
-	if (name != NULL && !engine_wants(&r->engine, name, nlen, event)) {
-		advance_clock(r, rec);
-		return 0;
-	}
-	return evaluate(r, rec);
+	return rc < 0 ? -1 : 0;
 }
 
 static bool nagios_line_written;
@@ -355,9 +244,7 @@ main(int argc, char **argv)
 	if (r == NULL)
 		ov_die(OV_EXIT_RESOURCE, "out of memory");
 	r->pass = o.pass;
-	r->line = malloc(loop.max_line + 2);
-	if (r->line == NULL)
-		ov_die(OV_EXIT_RESOURCE, "out of memory");
+	reader_init(&r->reader, loop.max_line);
 	r->output.format = o.format;
 	engine_init(&r->engine, &rules, output_alarm, &r->output);
 	if (o.state != NULL) {
@@ -393,7 +280,7 @@ main(int argc, char **argv)
 	}
 	engine_free(&r->engine);
 	rules_free(&rules);
-	free(r->line);
+	reader_free(&r->reader);
 	free(r);
 	return status;
 }
