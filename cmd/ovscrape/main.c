@@ -374,15 +374,17 @@ main(int argc, char **argv)
 	select_targets(&r);
 	if (r.list) {
 		list_targets(&r);
-		return OV_EXIT_OK;
+		status = OV_EXIT_OK;
+	} else {
+		load_secrets(&r);
+		poll_init();
+		if (r.every > 0)
+			status = run_every(&r);
+		else
+			status = run_round(&r, r.now != INT64_MIN ? r.now :
+			    poll_clock_ms() / 1000);
+		poll_cleanup();
 	}
-	load_secrets(&r);
-	poll_init();
-	if (r.every > 0)
-		status = run_every(&r);
-	else
-		status = run_round(&r, r.now != INT64_MIN ? r.now :
-		    poll_clock_ms() / 1000);
 	for (size_t i = 0; i < r.ntargets; i++)
 		secret_free(&r.targets[i]);
 	free(r.targets);

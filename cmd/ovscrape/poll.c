@@ -51,6 +51,14 @@ poll_init(void)
 }
 
 void
+poll_cleanup(void)
+{
+	curl_multi_cleanup(shared_multi);
+	shared_multi = NULL;
+	curl_global_cleanup();
+}
+
+void
 target_add(struct target *t, const char *endpoint, const char *path)
 {
 	struct fetch *f;

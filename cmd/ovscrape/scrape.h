@@ -86,6 +86,8 @@ void secret_free(struct target *t);
 /* poll.c */
 /* Initialises libcurl; call once before poll_round(). */
 void poll_init(void);
+/* Closes the connections kept between rounds and ends libcurl. */
+void poll_cleanup(void);
 /* Polls every target at once within the limits of o, then calls done for
  * each target as it finishes. */
 void poll_round(struct target *targets, size_t n,
