@@ -60,6 +60,11 @@ lay_out_day(struct ov_business_calendar *bc, const struct ov_calendar *cal,
 	} else {
 		bc->open[i] = local_instant(day, open, bc->midnight[i + 1]);
 		bc->close[i] = local_instant(day, close, bc->midnight[i + 1]);
+		/* An opening inside the hour skipped by a forward change is
+		 * read with the earlier offset and may land after a closing
+		 * just past the change: such a day counts nothing. */
+		if (bc->close[i] < bc->open[i])
+			bc->close[i] = bc->open[i];
 	}
 	bc->before[i + 1] = bc->before[i] + (bc->close[i] - bc->open[i]);
 }

@@ -248,6 +248,38 @@ test_properties(void)
 	tap_is_int(bad_walk, 0, "between equals a minute walk");
 }
 
+/* A calendar open all Sunday counts the real length of the days on which
+ * the clocks change: 23 hours in March, 25 in October. */
+static void
+test_dst_days(void)
+{
+	struct ov_plans custom;
+	struct ov_business_calendar sunday;
+	char err[300] = "";
+	int64_t got = -1;
+
+	ov_plans_defaults(&custom);
+	custom.calendar.open_minute[0] = 0;
+	custom.calendar.close_minute[0] = 24 * 60;
+	if (!tap_ok(ov_business_init(&sunday, &custom.calendar, err,
+	    sizeof err) == 0, "sunday calendar lays out")) {
+		printf("# %s\n", err);
+		ov_plans_free(&custom);
+		return;
+	}
+	ov_business_between(&sunday, at("2026-03-28T23:00:00Z"),
+	    at("2026-03-29T22:00:00Z"), &got, err, sizeof err);
+	tap_is_int(got, 23 * 3600, "march change day is 23h");
+	ov_business_between(&sunday, at("2026-10-24T22:00:00Z"),
+	    at("2026-10-25T23:00:00Z"), &got, err, sizeof err);
+	tap_is_int(got, 25 * 3600, "october change day is 25h");
+	ov_business_add(&sunday, at("2026-10-24T22:00:00Z"), 25 * 3600, &got,
+	    err, sizeof err);
+	is_time(got, "2026-10-25T23:00:00Z", "25h from sunday midnight");
+	ov_business_free(&sunday);
+	ov_plans_free(&custom);
+}
+
 int
 main(void)
 {
@@ -264,6 +296,7 @@ main(void)
 	test_coverage();
 	test_properties();
 	ov_business_free(&bc);
+	test_dst_days();
 	ov_plans_free(&plans);
 	return tap_done();
 }
