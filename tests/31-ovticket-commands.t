@@ -58,6 +58,8 @@ check close "${r}22:00Z\",\"ticket\":1,\"action\":\"closed\",\"by\":\"bob\"}" \
 	close --by bob --at ${at}:22:00Z 1
 check reopen "${r}23:00Z\",\"ticket\":1,\"action\":\"reopened\",\"text\":\"back\"}" \
 	reopen --text back --by bob --at ${at}:23:00Z 1
+check "--now same as --at" "${r}23:30Z\",\"ticket\":1,\"action\":\"note\",\"text\":\"n\",\"by\":\"bob\",\"public\":false}" \
+	note --text n --by bob --now ${at}:23:30Z 1
 check "ack after reopen" "${r}24:00Z\",\"ticket\":1,\"action\":\"acknowledged\",\"by\":\"bob\"}" \
 	ack --by bob --at ${at}:24:00Z 1
 

@@ -119,6 +119,7 @@ static const struct option action_longopts[] = {
 	TK_DB_LONGOPT,
 	{ "by", required_argument, NULL, OPT_BY },
 	{ "at", required_argument, NULL, OPT_AT },
+	{ "now", required_argument, NULL, OPT_AT },	/* same as --at */
 	{ "text", required_argument, NULL, OPT_TEXT },
 	{ "public", no_argument, NULL, OPT_PUBLIC },
 	{ "to", required_argument, NULL, OPT_TO },
@@ -211,7 +212,7 @@ tk_cmd_action(int argc, char **argv)
 	    (spec->options & O(OPT_BY)) ? "[--by NAME] " : "");
 	snprintf(text, sizeof text, "\nRecords '%s' on a ticket and writes "
 	    "it as a ticket record.\n--by defaults to the login name, --at "
-	    "to now.  See ovticket(1).\n", tk_action_name(spec->action));
+	    "(or --now) to now.  See ovticket(1).\n", tk_action_name(spec->action));
 	while ((opt = getopt_long(argc, argv, ":qv", action_longopts, NULL)) !=
 	    -1) {
 		if (opt == TK_OPT_DB)
@@ -276,6 +277,7 @@ tk_cmd_open(int argc, char **argv)
 		TK_DB_LONGOPT,
 		{ "by", required_argument, NULL, OPT_BY },
 		{ "at", required_argument, NULL, OPT_AT },
+		{ "now", required_argument, NULL, OPT_AT },
 		{ "customer", required_argument, NULL, OPT_CUSTOMER },
 		{ "severity", required_argument, NULL, OPT_SEVERITY },
 		{ "channel", required_argument, NULL, OPT_CHANNEL },
