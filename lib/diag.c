@@ -1,3 +1,4 @@
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,9 @@ ov_set_progname(const char *argv0)
 {
 	const char *slash;
 
+	/* Past a file size limit (ulimit -f), make writes fail with EFBIG and
+	 * a message instead of killing the process half-way through a file. */
+	signal(SIGXFSZ, SIG_IGN);
 	if (argv0 == NULL || *argv0 == '\0')
 		return;
 	slash = strrchr(argv0, '/');

@@ -30,7 +30,11 @@ enum ov_verbosity {
 extern const char *ov_progname;
 extern int ov_verbosity;
 
-/* Sets the program name used in messages from argv[0]'s last component. */
+/*
+ * Sets the program name used in messages from argv[0]'s last component.
+ * Every main calls it first, so it also ignores SIGXFSZ: a write past a file
+ * size limit then fails with an error the program reports.
+ */
 void ov_set_progname(const char *argv0);
 
 /* Prints "prog: message" for an error, always shown. */
