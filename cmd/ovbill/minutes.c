@@ -5,12 +5,14 @@
  * A minute's summary (largest core count, first and last second sampled,
  * core count at the last second) is stored once in a per-map dictionary,
  * and the minute stores the summary's number: 0 for no sample, else 1 + its
- * index.  Real data repeats a few summaries (one sample a minute at about
- * the same second, a handful of cluster sizes), so numbers fit in one
- * byte; the array widens to 2 and then 4 bytes per minute when a map needs
- * more than 255 or 65,535 summaries.  Summaries replaced by later samples
- * are dropped by a compaction once the dictionary outgrows the map, so
- * memory stays bounded by the number of minutes, not of samples.
+ * index.  Scraped data is expected to repeat a few summaries (one sample a
+ * minute at about the same second, a handful of cluster sizes), so the
+ * numbers fit in one byte.  The array widens to 2 bytes per minute when a
+ * map needs more than 255 summaries (and to 4 beyond 65,535, which the
+ * compaction below keeps out of reach for a month).  Summaries replaced
+ * by later samples are dropped by a compaction once the dictionary
+ * outgrows the map, so memory is bounded by the number of minutes, not of
+ * samples.
  */
 #include <stdlib.h>
 #include <string.h>

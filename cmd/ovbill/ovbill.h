@@ -1,11 +1,13 @@
 /*
  * ovbill: the parts of the program and the data they share.
  *
- * usage.c keeps one minute map per (customer, deployment) pair for the
- * billed month plus a margin on each side, and turns the cluster.cores
- * samples into charged minutes by the max-per-minute and --max-gap rules.
- * records.c reads the input records (samples, ticket opened and worklog).
- * invoice.c computes each customer's invoice lines in cents, and output.c
+ * records.c reads the input records (cluster.cores samples, ticket opened
+ * and worklog records), taking plain sample lines through the one-pass
+ * scanner of scan.c.  usage.c keeps one minute map (minutes.c) per
+ * (customer, deployment) pair for the billed month plus a margin on each
+ * side, and turns samples into charged minutes by the max-per-minute and
+ * --max-gap rules.  work.c sums ticket work.  bill.c sums each customer's
+ * minutes, invoice.c computes the invoice lines in cents, and output.c
  * writes them as records, CSV or a table.
  */
 #ifndef OVBILL_H
