@@ -138,9 +138,13 @@ run ovsla "${C[@]}" "${NOW[@]}" "$T/none.ndjson"
 is "$STATUS" 3 "missing input file: exit 3"
 
 # Usage.
-run ovsla "$F/unacked.ndjson"
+run env -u OV_CUSTOMERS ovsla "$F/unacked.ndjson"
 is "$STATUS" 2 "neither --customers nor --plan: exit 2"
 like "$ERR" "Try 'ovsla --help'" "usage hint on stderr"
+OV_CUSTOMERS=$F/customers.csv run ovsla -q --now 2026-11-16T10:00:00Z \
+	"$F/unacked.ndjson"
+is "$STATUS:$(printf '%s\n' "$OUT" | jq -r 'select(.ticket == 81) | .plan' |
+	head -1)" "0:nbd" "OV_CUSTOMERS as customers file"
 run ovsla stauts --plan nbd
 is "$STATUS" 2 "unknown command: exit 2"
 like "$ERR" "did you mean 'status'" "unknown command suggestion"

@@ -45,7 +45,7 @@ static const struct ov_help help = {
 	"                         running, compliance, reaction times\n"
 	"\n"
 	"  --customers FILE       customers.csv: each ticket's plan is its\n"
-	"                         customer's plan\n"
+	"                         customer's plan (default: $OV_CUSTOMERS)\n"
 	"  --plan NAME            use this plan for every ticket instead\n"
 	"  --plans FILE           plans.conf (default: the installed one,\n"
 	"                         else the built-in 24x7 and nbd plans)\n"
@@ -175,10 +175,16 @@ take_command(int argc, char **argv, struct options *o)
 }
 
 static void
-check_combinations(const struct options *o)
+check_combinations(struct options *o)
 {
+	const char *env = getenv("OV_CUSTOMERS");
+
+	if (o->customers == NULL && o->plan == NULL && env != NULL &&
+	    *env != '\0')
+		o->customers = env;
 	if (o->customers == NULL && o->plan == NULL)
-		ov_usage_error("--customers or --plan is required");
+		ov_usage_error("--customers (or $OV_CUSTOMERS) or --plan is "
+		    "required");
 	if (o->customers != NULL && o->plan != NULL)
 		ov_usage_error("--customers and --plan cannot be combined");
 	if (o->command == CMD_CHECK && o->state == NULL)
