@@ -75,6 +75,29 @@ like "$ERR" "<stdin>:2: duplicate recordingStatusChanged event skipped" \
 is "$(jq -r 'select(.event == "participantLeft") | .time' <<<"$OUT")" \
 	2026-11-02T09:13:20Z "last line without newline read"
 
+# Hostile lines: each is reported and the good line after them still read.
+{
+	printf '{"nodeCrashed":{"timestamp":1,"id":"a","id":"b"}}\n'
+	printf '{"nodeCrashed":{"timestamp":1,"id":"a\\u0000b"}}\n'
+	printf '{"nodeCrashed":{"timestamp":1,"id":"\xff"}}\n'
+	printf '{"nodeCrashed":{"timestamp":9007199254740993}}\n'
+	printf '{"nodeCrashed":{"timestamp":"1793610000000"}}\n'
+	printf '{"nodeCrashed":{"timestamp":1793610000000,"x":"%s"}}\n' \
+		"$(head -c 3000 /dev/zero | tr '\0' x)"
+	printf '%.0s[' $(seq 1 2000)
+	printf '\n{"nodeCrashed":{"timestamp":1'
+	printf '\n{"nodeCrashed":"no fields object"}\n'
+	printf '{"event":"nodeRecovered","timestamp":1793610000000,"id":"ok"}\n'
+} >"$T/hostile"
+run ovscrape events --max-line 2048 --deployment acme-prod "$T/hostile"
+is "$STATUS" 1 "hostile lines: exit status 1"
+is "$(jq -r .fields.id <<<"$OUT")" ok "good line after hostile ones read"
+for n in 1 2 3 4 5 6 7 8 9; do
+	like "$ERR" "hostile:$n: " "hostile line $n reported"
+done
+like "$ERR" "hostile:1: .*duplicate" "duplicate key named"
+like "$ERR" "hostile:6: .*longer than" "line over --max-line named"
+
 # The duplicate window is bounded: the same event after 5000 others is
 # written again rather than remembered forever.
 {
