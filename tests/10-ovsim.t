@@ -209,6 +209,8 @@ get /d/nowhere/openvidu/api/health
 is "$CODE" 404 "unknown deployment: 404"
 get /d/initech-v3/livekit/
 is "$CODE/$BODY" 200/OK "LiveKit health OK"
+get /d/initech-v3/
+is "$CODE/$BODY" 200/OK "LiveKit health also at /"
 get /d/initech-v3/livekit/metrics
 is "$CODE" 200 "LiveKit metrics 200"
 like "$BODY" '# TYPE livekit_room_total gauge' "metrics TYPE line"
