@@ -2,9 +2,10 @@
  * The state file of "ovsla check": the state each target had at the last
  * run, so that each change is reported once.  One line per target,
  * "TICKET TARGET STATE MET_AT" (MET_AT is a Unix time or -1), after a
- * comment line naming the format.  The file is locked for the whole run and
- * replaced atomically, after the output has been flushed, so a run that
- * dies before its output is out reports the same changes again next time.
+ * comment line naming the format.  The file is locked from its reading to
+ * its atomic replacement, which comes after the output has been flushed,
+ * so a run that dies before its output is out reports the same changes
+ * again next time.
  */
 #include <errno.h>
 #include <inttypes.h>
