@@ -60,7 +60,7 @@ like "$OUT" '"ticket":3,"action":"opened".*"fingerprint":"5e0c2b7d1f3a9e44"' \
 run ovticket ingest < <(clear_alarm 2026-11-04T11:05:00Z 5e0c2b7d1f3a9e44)
 is "$OUT" '{"kind":"ticket","time":"2026-11-04T11:05:00Z","ticket":3,"action":"alarm_cleared","fingerprint":"5e0c2b7d1f3a9e44"}' \
 	"clear goes to the open ticket"
-run ovticket show 3
+OUT=$(ovticket list | jq -c "select(.ticket == 3)")
 like "$OUT" '"state":"new"' "a cleared alarm leaves its ticket open"
 
 ovticket resolve --text done --at 2026-11-04T12:00:00Z 3 >/dev/null

@@ -31,11 +31,11 @@ check "public note" "${r}13:00Z\",\"ticket\":1,\"action\":\"note\",\"text\":\"we
 	note --public --text "we are on it" --by bob --at ${at}:13:00Z 1
 check pending "${r}14:00Z\",\"ticket\":1,\"action\":\"pending\",\"by\":\"bob\"}" \
 	pending --by bob --at ${at}:14:00Z 1
-run ovticket show 1
+OUT=$(ovticket list | jq -c "select(.ticket == 1)")
 like "$OUT" '"pending":true' "pending ticket shows pending"
 check "customer reply" "${r}15:00Z\",\"ticket\":1,\"action\":\"customer_reply\",\"text\":\"logs attached\"}" \
 	reply --text "logs attached" --at ${at}:15:00Z 1
-run ovticket show 1
+OUT=$(ovticket list | jq -c "select(.ticket == 1)")
 like "$OUT" '"pending":false' "a customer reply resumes a pending ticket"
 run ovticket resume 1
 is "$STATUS" 1 "resume of a ticket not pending refused"
