@@ -71,6 +71,11 @@ ovticket resolve --text done --at 2026-11-04T14:00:00Z 4 >/dev/null
 run ovticket ingest --reopen-within 1h < <(fire 2026-11-04T15:00:00Z \
 	5e0c2b7d1f3a9e44)
 like "$OUT" '"ticket":4,"action":"reopened"' "--reopen-within 1h: reopens at 1h"
+ovticket resolve --text done --at 2026-11-04T15:30:00Z 4 >/dev/null
+ovticket close --at 2026-11-04T16:20:00Z 4 >/dev/null
+run ovticket ingest --reopen-within 1h < <(fire 2026-11-04T16:40:00Z \
+	5e0c2b7d1f3a9e44)
+like "$OUT" '"ticket":5,"action":"opened"' "window runs from the resolution, not the closing"
 run ovticket ingest --reopen-within 2x < /dev/null
 is "$STATUS" 2 "invalid --reopen-within is a usage error"
 

@@ -131,7 +131,9 @@ choose_event(struct ingest *in, const struct alarm *a, struct tk_event *ev,
 	if (id != 0 && open)
 		return true;
 	if (id != 0 && tk_ticket_get(in->st, id, &t)) {
-		ended = t.closed > t.resolved ? t.closed : t.resolved;
+		/* The window runs from the resolution; closing comes later
+		 * and does not extend it. */
+		ended = t.resolved != TK_NO_TIME ? t.resolved : t.closed;
 		tk_ticket_free(&t);
 		/* A firing older than the resolution belongs to history. */
 		if (a->time < ended)
