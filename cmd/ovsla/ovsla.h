@@ -73,6 +73,7 @@ struct target_result {
 struct ticket_sla {
 	int64_t ticket;
 	const char *customer;
+	uint32_t customer_index;	/* in the event table's names */
 	const struct ov_plan *plan;
 	enum ov_severity severity;
 	int64_t opened, started;

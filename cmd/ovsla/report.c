@@ -30,6 +30,10 @@ struct month_report {
 	const char *plan_name;	/* --plan, or NULL */
 	struct customer_stats *items;
 	size_t count, cap;
+	size_t nfile;		/* items[0..nfile) are the customers file's,
+				   sorted by name */
+	size_t *slot;		/* by customer name index: item + 1, or 0 */
+	size_t nslot;
 };
 
 static void *
@@ -41,6 +45,8 @@ xrealloc(void *p, size_t size)
 		ov_die(OV_EXIT_RESOURCE, "out of memory");
 	return q;
 }
+
+static int cmp_customers(const void *a, const void *b);
 
 static struct customer_stats *
 add_customer(struct month_report *r, const char *name, const char *plan)
@@ -78,16 +84,37 @@ report_new(int year, int month, int64_t now,
 	for (size_t i = 0; customers != NULL && i < customers->count; i++)
 		add_customer(r, customers->items[i].id, plan_name ? plan_name :
 		    customers->items[i].plan);
+	r->nfile = r->count;
+	if (r->count > 0)
+		qsort(r->items, r->count, sizeof *r->items, cmp_customers);
 	return r;
 }
 
+/* Finds the slot of a ticket's customer: by its name index once seen, else
+ * among the customers file's, else a new one. */
 static struct customer_stats *
 find_customer(struct month_report *r, const struct ticket_sla *t)
 {
-	for (size_t i = 0; i < r->count; i++)
-		if (strcmp(r->items[i].customer, t->customer) == 0)
-			return &r->items[i];
-	return add_customer(r, t->customer, t->plan->name);
+	struct customer_stats key = { .customer = (char *)t->customer };
+	struct customer_stats *found = NULL;
+	size_t k = t->customer_index;
+
+	if (k >= r->nslot) {
+		size_t n = k * 2 + 64;
+
+		r->slot = xrealloc(r->slot, n * sizeof *r->slot);
+		memset(r->slot + r->nslot, 0, (n - r->nslot) * sizeof *r->slot);
+		r->nslot = n;
+	}
+	if (r->slot[k] != 0)
+		return &r->items[r->slot[k] - 1];
+	if (r->nfile > 0)
+		found = bsearch(&key, r->items, r->nfile, sizeof *r->items,
+		    cmp_customers);
+	if (found == NULL)
+		found = add_customer(r, t->customer, t->plan->name);
+	r->slot[k] = (size_t)(found - r->items) + 1;
+	return found;
 }
 
 void
@@ -267,5 +294,6 @@ report_write(struct month_report *r, bool csv, bool table)
 	ov_out_write(&b);
 	ov_buf_free(&b);
 	free(r->items);
+	free(r->slot);
 	free(r);
 }

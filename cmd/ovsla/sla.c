@@ -300,6 +300,7 @@ sla_compute(struct sla_config *cfg, const struct event *ev, size_t n,
 	if (ev[o].time > cfg->now)
 		return 0;
 	out->customer = et->names[ev[o].customer];
+	out->customer_index = ev[o].customer;
 	out->plan = ticket_plan(cfg, out->ticket, out->customer);
 	if (out->plan == NULL)
 		return -1;
