@@ -22,7 +22,7 @@ int tk_cmd_portal(int argc, char **argv);
 
 /* Fields of a new ticket that an engineer may be asked for at a terminal.
  * Each points to a caller's string or NULL when not given; the prompts fill
- * the NULL ones with malloc'ed strings. */
+ * the NULL ones with strings that stay valid until the program exits. */
 struct tk_open_fields {
 	const char *customer;
 	const char *severity;

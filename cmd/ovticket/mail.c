@@ -380,6 +380,7 @@ tk_cmd_mail(int argc, char **argv)
 	if (mail_message_parse(data, len, &m, err, sizeof err) < 0) {
 		delivering = false;
 		ov_error("<stdin>: %s", err);
+		mail_message_free(&m);
 		free(data);
 		return EX_DATAERR;
 	}
@@ -390,6 +391,8 @@ tk_cmd_mail(int argc, char **argv)
 		delivering = false;
 		ov_error("<stdin>: sender %s matches no customer of %s",
 		    m.from_addr, a.customers);
+		ov_customers_free(&cs);
+		mail_message_free(&m);
 		return EX_NOUSER;
 	}
 	file_message(&m, c->id, a.now);

@@ -177,21 +177,36 @@ ask_summary(void)
 	return NULL;
 }
 
+/* The answers, kept for the rest of the run because the caller records
+ * them in an event after tk_prompt_open() returns. */
+static char *answers[3];
+
+static void
+free_answers(void)
+{
+	for (size_t i = 0; i < 3; i++)
+		free(answers[i]);
+}
+
 int
 tk_prompt_open(struct tk_open_fields *f)
 {
 	struct known k = { 0 };
 
+	atexit(free_answers);
+
 	if (f->customer == NULL) {
 		known_load(&k);
-		f->customer = ask_customer(&k);
+		f->customer = answers[0] = ask_customer(&k);
 		known_free(&k);
 		if (f->customer == NULL)
 			return -1;
 	}
-	if (f->severity == NULL && (f->severity = ask_severity()) == NULL)
+	if (f->severity == NULL &&
+	    (f->severity = answers[1] = ask_severity()) == NULL)
 		return -1;
-	if (f->summary == NULL && (f->summary = ask_summary()) == NULL)
+	if (f->summary == NULL &&
+	    (f->summary = answers[2] = ask_summary()) == NULL)
 		return -1;
 	return 0;
 }
