@@ -103,6 +103,29 @@ is "$STATUS" 0 "note on a closed ticket accepted"
 is "$(ovticket export | wc -l)" "$((before + 4))" \
 	"refused actions recorded nothing"
 
+# Every action's record has exactly the fields of the ticket record.
+run ovticket export
+is "$(jq -r '.action + ": " + (keys_unsorted | join(","))' <<<"$OUT" |
+	sort -u)" "$(cat <<'EOF'
+acknowledged: kind,time,ticket,action,by
+assigned: kind,time,ticket,action,to
+closed: kind,time,ticket,action,by
+customer_reply: kind,time,ticket,action,text
+note: kind,time,ticket,action,text,by,public
+opened: kind,time,ticket,action,customer,deployment,severity,channel,summary,by
+pending: kind,time,ticket,action,by
+reopened: kind,time,ticket,action,text
+resolved: kind,time,ticket,action,text,by
+resumed: kind,time,ticket,action,by
+severity: kind,time,ticket,action,severity
+workaround: kind,time,ticket,action,text,by
+worklog: kind,time,ticket,action,minutes,by
+EOF
+)" "fields of every action"
+is "$(jq -r 'select(.action == "worklog") | .minutes | type' <<<"$OUT" |
+	sort -u)" number "worklog minutes is a number"
+is "$(jq -r '.ticket | type' <<<"$OUT" | sort -u)" number "ticket is a number"
+
 # Usage errors: exit 2.
 usage() { # usage NAME COMMAND...
 	local name=$1
