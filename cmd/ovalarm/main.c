@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "datafile.h"
 #include "diag.h"
 #include "eval.h"
 #include "input.h"
@@ -15,6 +14,7 @@
 #include "output.h"
 #include "rules.h"
 #include "record.h"
+#include "report.h"
 #include "state.h"
 #include "statefile.h"
 
@@ -51,7 +51,9 @@ static const struct ov_help help = {
 	    "[--max-line BYTES] [--now TIME]\n"
 	    "               [--rejects FILE] [--rules FILE] "
 	    "[--rules-dir DIR] [--state FILE]\n"
-	    "               [FILE ...]",
+	    "               [FILE ...]\n"
+	    "       ovalarm report [-qv] [--csv] [--tz ZONE] --month YYYY-MM "
+	    "[FILE ...]",
 	.text =
 	    "\nEvaluates alarm rules over sample and event records and writes "
 	    "alarm records\n(state firing or resolved) for every "
@@ -81,6 +83,7 @@ static const struct ov_help help = {
 	    "  -q, --quiet         no warnings\n"
 	    "  -v, --verbose       notes on standard error (-vv for more)\n"
 	    "  --help, --version\n\n"
+	    "'ovalarm report --help' describes the monthly report.\n\n"
 	    "Exit status: 0 ok, 1 some records rejected, 2 usage error, 3 a "
 	    "rules or state\nfile could not be used.  See ovalarm(1) and "
 	    "ovalarm.conf(5).\n",
@@ -202,25 +205,6 @@ nagios_unknown(int status, void *arg)
 		    "not be used (details on standard error)\n");
 }
 
-static void
-load_rules(struct ruleset *set, const struct options *o)
-{
-	char path[4096];
-	const char *rules = o->rules;
-
-	if (rules == NULL) {
-		if (!ov_data_path("alarms.conf", path, sizeof path))
-			ov_die(OV_EXIT_RESOURCE, "alarms.conf: the default "
-			    "rules file was not found; name one with --rules "
-			    "FILE or set OV_DATADIR");
-		rules = path;
-	}
-	if (rules_load(set, rules, NULL) < 0 ||
-	    (o->rules_dir != NULL && rules_load_dir(set, o->rules_dir) < 0))
-		exit(OV_EXIT_RESOURCE);
-	ov_note(1, "%zu rules loaded", set->n);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -232,11 +216,13 @@ main(int argc, char **argv)
 	char err[256];
 
 	ov_set_progname(argv[0]);
+	if (argc > 1 && strcmp(argv[1], "report") == 0)
+		return report_main(argc - 1, argv + 1);
 	ov_loop_init(&loop);
 	first = parse_options(argc, argv, &o, &loop);
 	if (o.format == OUT_NAGIOS)
 		on_exit(nagios_unknown, NULL);
-	load_rules(&rules, &o);
+	rules_load_all(&rules, o.rules, o.rules_dir);
 	if (o.check)
 		return OV_EXIT_OK;
 

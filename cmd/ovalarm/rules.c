@@ -13,6 +13,7 @@
 
 #include "civil.h"
 #include "cli.h"
+#include "datafile.h"
 #include "diag.h"
 #include "rules.h"
 
@@ -694,6 +695,24 @@ rules_load_dir(struct ruleset *set, const char *dir)
 		free(names[i]);
 	}
 	return rc;
+}
+
+void
+rules_load_all(struct ruleset *set, const char *path, const char *dir)
+{
+	char found[4096];
+
+	if (path == NULL) {
+		if (!ov_data_path("alarms.conf", found, sizeof found))
+			ov_die(OV_EXIT_RESOURCE, "alarms.conf: the default "
+			    "rules file was not found; name one with --rules "
+			    "FILE or set OV_DATADIR");
+		path = found;
+	}
+	if (rules_load(set, path, NULL) < 0 ||
+	    (dir != NULL && rules_load_dir(set, dir) < 0))
+		exit(OV_EXIT_RESOURCE);
+	ov_note(1, "%zu rules loaded", set->n);
 }
 
 struct rule *

@@ -94,6 +94,13 @@ int rules_load(struct ruleset *set, const char *path, const char *owner);
 /* Loads every CUSTOMER.conf of a folder with rules_load(); 0 or -1. */
 int rules_load_dir(struct ruleset *set, const char *dir);
 
+/*
+ * Loads the rules of a run: path, or the shipped alarms.conf when path is
+ * NULL, then the customer files of dir when it is not NULL.  Exits with
+ * status 3 after an error.
+ */
+void rules_load_all(struct ruleset *set, const char *path, const char *dir);
+
 /* Returns the rule with that name and owner, or NULL. */
 struct rule *rules_find(const struct ruleset *set, const char *name,
     const char *owner);
