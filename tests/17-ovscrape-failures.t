@@ -123,6 +123,27 @@ run ovscrape -vv --deployments "$T/env.csv" --cacert "$SIM_CERT"
 is "$(metric up acme-prod)" 1 "secret from env:NAME accepted"
 unlike "$OUT$ERR" "$secret" "environment secret absent from output"
 
+# --every reads the secret again before each round: a rotated secret is
+# used without a restart.
+printf 'wrong-secret\n' >"$T/rotating"
+chmod 600 "$T/rotating"
+inventory "$T/rot.csv" \
+	"acme-prod,acme,$SIM_URL/d/acme-prod,openvidu2,$T/rotating,4,8,true"
+ovscrape --deployments "$T/rot.csv" --cacert "$SIM_CERT" --every 1s \
+	>"$T/rot.out" 2>"$T/rot.err" &
+rpid=$!
+cleanup "stop_pid $rpid"
+wait_for grep -q '"error":"auth"' "$T/rot.out"
+ok $? "--every: wrong secret rejected"
+cp "$T/sim/secret" "$T/rotating"
+wait_for grep -q '"metric":"up","value":1' "$T/rot.out"
+ok $? "--every: rotated secret used in a later round"
+kill -TERM "$rpid"
+wait "$rpid"
+is "$?" 1 "--every: exit status 1 after a round with the deployment down"
+unlike "$(cat "$T/rot.out" "$T/rot.err")" "$secret" \
+	"--every: secret absent from output"
+
 # Look at the command line of a running ovscrape (the slow fault keeps it
 # waiting), as ps would show it to every user.
 sim_post "/_ovsim/fault?deployment=acme-prod&fault=slow&seconds=2"

@@ -73,6 +73,7 @@ struct run {
 	long shard_k, shard_n;
 	bool list;
 	int down;		/* deployments down in the round */
+	long rounds;		/* rounds started */
 	struct ov_buf out;
 };
 
@@ -220,17 +221,19 @@ select_targets(struct run *r)
 	}
 }
 
+/* Reads every secret again before each round, so that a rotated secret is
+ * used without a restart; warnings are given in the first round only. */
 static void
-load_secrets(struct run *r)
+load_secrets(struct run *r, bool first)
 {
 	for (size_t i = 0; i < r->ntargets; i++) {
 		struct target *t = &r->targets[i];
 
-		if (!t->dep->tls_verify)
+		if (first && !t->dep->tls_verify)
 			ov_warn_at(r->inventory, t->dep->line, "deployment %s: "
 			    "tls_verify is false: its server certificate is "
 			    "not checked", t->dep->id);
-		secret_load(t, r->inventory);
+		secret_load(t, r->inventory, first);
 	}
 }
 
@@ -302,6 +305,7 @@ run_round(struct run *r, int64_t now)
 	struct round rd = { .run = r, .now = now };
 	int64_t started = poll_clock_ms();
 
+	load_secrets(r, r->rounds++ == 0);
 	for (size_t i = 0; i < r->ntargets; i++)
 		add_requests(&r->targets[i]);
 	r->down = 0;
@@ -376,7 +380,6 @@ main(int argc, char **argv)
 		list_targets(&r);
 		status = OV_EXIT_OK;
 	} else {
-		load_secrets(&r);
 		poll_init();
 		if (r.every > 0)
 			status = run_every(&r);

@@ -79,8 +79,9 @@ struct emitter {
 };
 
 /* secret.c */
-/* Loads a deployment's secret into t, or sets t->secret_error. */
-void secret_load(struct target *t, const char *inventory);
+/* Loads a deployment's secret into t, or sets t->secret_error.  Warns
+ * about a file readable by others only when warn is true. */
+void secret_load(struct target *t, const char *inventory, bool warn);
 void secret_free(struct target *t);
 
 /* poll.c */

@@ -63,7 +63,8 @@ warn_mode(const struct target *t, const char *inventory, int fd)
 }
 
 static void
-load_from_file(struct target *t, const char *inventory, const char *path)
+load_from_file(struct target *t, const char *inventory, const char *path,
+    bool warn)
 {
 	char buf[MAX_SECRET + 1];
 	ssize_t n;
@@ -77,7 +78,8 @@ load_from_file(struct target *t, const char *inventory, const char *path)
 		t->secret_error = "secret";
 		return;
 	}
-	warn_mode(t, inventory, fd);
+	if (warn)
+		warn_mode(t, inventory, fd);
 	n = read(fd, buf, sizeof buf);
 	close(fd);
 	if (n < 0 || n > MAX_SECRET) {
@@ -100,11 +102,11 @@ load_from_file(struct target *t, const char *inventory, const char *path)
 }
 
 void
-secret_load(struct target *t, const char *inventory)
+secret_load(struct target *t, const char *inventory, bool warn)
 {
 	const char *ref = t->dep->secret_file;
 
-	t->secret = NULL;
+	secret_free(t);
 	t->secret_error = NULL;
 	if (ref == NULL) {
 		/* The OpenVidu 2 REST API always needs the secret. */
@@ -119,7 +121,7 @@ secret_load(struct target *t, const char *inventory)
 	if (strncmp(ref, "env:", 4) == 0)
 		load_from_env(t, inventory, ref + 4);
 	else
-		load_from_file(t, inventory, ref);
+		load_from_file(t, inventory, ref, warn);
 }
 
 void
