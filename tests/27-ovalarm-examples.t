@@ -47,4 +47,10 @@ replay=$(sed -n '/^\.Sh EXAMPLES/,/^\.Sh /s/^\.Dl //p' "$page1" | sed -n 2p |
 out=$(cd "$T" && eval "$replay")
 is "$out" "2026-11-02T09:15:00Z media node media_i-0a1b CPU at 97% for 5m" \
 	"replay example"
+report=$(sed -n '/^\.Sh EXAMPLES/,/^\.Sh /s/^\.Dl //p' "$page1" | sed -n 3p)
+is "$report" "cat samples/2026-11-*.ndjson | ovalarm report --month 2026-11 --csv" \
+	"report example of ovalarm(1)"
+out=$(cd "$T" && eval "$report")
+is "$(echo "$out" | cut -d, -f1-4 | tail -n 1)" "2026-11,acme,acme-prod,0" \
+	"report example writes CSV"
 done_testing
