@@ -24,7 +24,7 @@ void reader_init(struct reader *rd, size_t max_line);
 
 /*
  * Reads one line.  Returns 1 with v filled for a sample or an event
- * (*event tells which), 0 for a valid record of another kind, or -1 after
+ * (*event is true for an event), 0 for a valid record of another kind, or -1 after
  * ov_reject() for an invalid line.  The view stays valid until the next
  * call or reader_free().
  */

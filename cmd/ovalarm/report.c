@@ -166,7 +166,7 @@ static void
 add_cpu(struct deployment *d, const struct view *v)
 {
 	struct node_cpu *n = find_node(d, v->node);
-	double clamped = v->value < 0 ? 0 : v->value > 100 ? 100 : v->value;
+	double clamped = fmin(fmax(v->value, 0), 100);
 
 	n->bins[(int)lround(clamped * 10)]++;
 	if (n->samples == 0 || v->value > n->max)
@@ -177,7 +177,8 @@ add_cpu(struct deployment *d, const struct view *v)
 static void
 add_cores(struct deployment *d, long minute, double value)
 {
-	long cores = value < 0 ? 0 : value > 65534 ? 65534 : lround(value);
+	/* The per-minute table holds up to 65534 cores. */
+	long cores = lround(fmin(fmax(value, 0), 65534));
 
 	if (cores + 1 > d->cores[minute])
 		d->cores[minute] = (uint16_t)(cores + 1);
@@ -368,7 +369,7 @@ add_range(struct ov_buf *b, const char *min, const char *max,
 static double
 availability(const struct totals *t)
 {
-	/* Percent of the minutes whose state is known, to 0.001. */
+	/* Up minutes as a percentage of the known ones, to 0.001. */
 	return round(100000.0 * (double)t->up / (double)(t->up + t->down)) /
 	    1000.0;
 }
