@@ -96,6 +96,7 @@ ov_csv_load(const char *path, const char *const *required,
 	f = fopen(path, "r");
 	if (f == NULL) {
 		snprintf(err, errsize, "%s: %s", path, strerror(errno));
+		ov_csv_free(csv);
 		return -1;
 	}
 	csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);

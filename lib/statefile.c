@@ -103,8 +103,10 @@ ov_atomic_commit(struct ov_atomic *a)
 {
 	int e;
 
-	if (fflush(a->f) != 0 || fsync(fileno(a->f)) != 0) {
-		e = errno;
+	/* A short fwrite() leaves only the error flag, and errno from its
+	 * failed write: fflush() may still succeed on an empty buffer. */
+	if (ferror(a->f) || fflush(a->f) != 0 || fsync(fileno(a->f)) != 0) {
+		e = errno != 0 ? errno : EIO;
 		fclose(a->f);
 		goto fail;
 	}

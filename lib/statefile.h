@@ -29,7 +29,8 @@ struct ov_atomic {
 FILE *ov_atomic_open(struct ov_atomic *a, const char *path);
 
 /* Flushes, syncs and renames the temporary file over path; returns 0, or
- * -1 (errno) after removing the temporary file. */
+ * -1 (errno) after removing the temporary file, also when an earlier write
+ * to the stream failed. */
 int ov_atomic_commit(struct ov_atomic *a);
 
 /* Removes the temporary file without touching path. */
