@@ -76,6 +76,17 @@ run ovticket notify --config "$T/notify.conf" --retry \
 	--now 2026-11-04T00:00:00Z
 is "$STATUS:$(received)" "0:5" "nothing sent twice"
 
+# Two notes of one ticket in the same second are two events.
+ovticket note --public --by eng --at 2026-11-04T08:00:00Z --text first 1 \
+	>"$T/notes.ndjson"
+ovticket note --public --by eng --at 2026-11-04T08:00:00Z --text second 1 \
+	>>"$T/notes.ndjson"
+printf '[route notes]\nwebhook = http://127.0.0.1:%s/n\nactions = note\n' \
+	"$P" >"$T/notes.conf"
+run ovticket notify --config "$T/notes.conf" --now 2026-11-04T08:01:00Z \
+	"$T/notes.ndjson"
+is "$STATUS:$(received)" "0:7" "two notes in one second both sent"
+
 # Receiver gone: connection refused is a failure, not a loss.
 printf '[route chat]\nwebhook = http://127.0.0.1:%s/x\n' "$(free_port)" \
 	>"$T/gone.conf"

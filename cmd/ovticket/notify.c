@@ -149,17 +149,28 @@ build_payload(struct ov_buf *p, const struct notice *n, const char *summary)
 	free(one_line);
 }
 
+/* A ticket record's action, and its text and author when it has them,
+ * which tell apart two events of one action in the same second. */
 struct event_search {
 	const char *action;
+	const char *text;
+	const char *by;
 	int64_t id;
 };
+
+static bool
+same_or_absent(const char *wanted, const char *stored)
+{
+	return wanted == NULL || (stored != NULL && strcmp(wanted, stored) == 0);
+}
 
 static int
 match_event(const struct tk_event *ev, void *ctx)
 {
 	struct event_search *s = ctx;
 
-	if (strcmp(tk_action_name(ev->action), s->action) != 0)
+	if (strcmp(tk_action_name(ev->action), s->action) != 0 ||
+	    !same_or_absent(s->text, ev->text) || !same_or_absent(s->by, ev->by))
 		return 0;
 	s->id = ev->id;
 	return 1;
@@ -170,7 +181,8 @@ match_event(const struct tk_event *ev, void *ctx)
 static int64_t
 find_event(struct tk_store *st, const struct notice *n)
 {
-	struct event_search s = { n->what, 0 };
+	struct event_search s = { n->what, field(n->obj, "text"),
+		field(n->obj, "by"), 0 };
 	struct tk_filter f;
 
 	tk_filter_init(&f);
