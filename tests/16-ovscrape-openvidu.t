@@ -128,8 +128,10 @@ is "$(jq -r 'select(.metric == "node.status_seconds" and .node == "media_new") |
 	300 "launching node: seconds since launchingTime"
 is "$(jq -r 'select(.metric == "node.running" and .node == "media_new") | .value' <<<"$OUT")" \
 	0 "launching node not running"
-is "$(metric cluster.cores)" 12 "launching node not billed"
-is "$(metric cluster.media_nodes)" 2 "launching node registered"
+is "$(metric cluster.cores)" 20 "launching node not billed, terminating billed"
+is "$(metric cluster.media_nodes)" 3 "launching node registered"
+is "$(jq -r 'select(.metric == "node.status_seconds" and .node == "media_drain") | .value' <<<"$OUT")" \
+	0 "terminating node, start unknown: 0 on first sight"
 
 # --- --every: rounds at each whole second, flushed, ended by SIGTERM -----
 ovscrape --deployments "$T/ages.csv" --cacert "$SIM_CERT" --every 1s \
@@ -146,6 +148,9 @@ times=$(jq -r 'select(.metric == "up") | .time' "$T/every.out")
 is "$(sort -u <<<"$times" | wc -l)" "$(wc -l <<<"$times")" \
 	"--every: each round has its own time"
 is "$(cat "$T/every.err")" "" "--every: silent"
+drain=$(jq -r 'select(.metric == "node.status_seconds" and .node == "media_drain") | .value' "$T/every.out" | tr '\n' ' ')
+like "$drain" "^0 [1-9]" \
+	"--every: terminating node's status_seconds grows from first sight"
 
 # --- output is valid records ---------------------------------------------
 bad=$(jq -c 'select(.kind != "sample" or (.value|type) != "number" or .deployment == null or .metric == null)' <<<"$OUT")

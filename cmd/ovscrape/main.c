@@ -388,8 +388,10 @@ main(int argc, char **argv)
 			    poll_clock_ms() / 1000);
 		poll_cleanup();
 	}
-	for (size_t i = 0; i < r.ntargets; i++)
+	for (size_t i = 0; i < r.ntargets; i++) {
 		secret_free(&r.targets[i]);
+		openvidu2_free(&r.targets[i]);
+	}
 	free(r.targets);
 	ov_deployments_free(&r.deps);
 	ov_buf_free(&r.out);

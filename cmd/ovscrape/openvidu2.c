@@ -5,6 +5,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
@@ -131,13 +132,81 @@ billed_status(const char *status)
 	    strcmp(status, "terminating") == 0;
 }
 
-/* Seconds since a node entered its status, as far as its fields show:
- * launching since launchingTime, running since connectionTime, and a
- * disconnected node since disconnectionTime.  Returns NAN when unknown. */
+/* Returns the instant this process first saw the node in this status,
+ * remembering now when it had not. */
+static int64_t
+first_seen(struct target *t, const char *node, const char *status,
+    int64_t now)
+{
+	struct node_seen *s;
+
+	for (size_t i = 0; i < t->nseen; i++) {
+		s = &t->seen[i];
+		if (strcmp(s->node, node) != 0)
+			continue;
+		if (strcmp(s->status, status) != 0) {
+			free(s->status);
+			s->status = strdup(status);
+			if (s->status == NULL)
+				ov_die(OV_EXIT_RESOURCE, "out of memory");
+			s->since = now;
+		}
+		s->present = true;
+		return s->since;
+	}
+	t->seen = realloc(t->seen, (t->nseen + 1) * sizeof *t->seen);
+	if (t->seen == NULL)
+		ov_die(OV_EXIT_RESOURCE, "out of memory");
+	s = &t->seen[t->nseen++];
+	s->node = strdup(node);
+	s->status = strdup(status);
+	if (s->node == NULL || s->status == NULL)
+		ov_die(OV_EXIT_RESOURCE, "out of memory");
+	s->since = now;
+	s->present = true;
+	return now;
+}
+
+/* Forgets the nodes not listed in this round. */
+static void
+prune_seen(struct target *t)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < t->nseen; i++) {
+		if (t->seen[i].present) {
+			t->seen[i].present = false;
+			t->seen[w++] = t->seen[i];
+			continue;
+		}
+		free(t->seen[i].node);
+		free(t->seen[i].status);
+	}
+	t->nseen = w;
+}
+
+void
+openvidu2_free(struct target *t)
+{
+	for (size_t i = 0; i < t->nseen; i++) {
+		free(t->seen[i].node);
+		free(t->seen[i].status);
+	}
+	free(t->seen);
+	t->seen = NULL;
+	t->nseen = 0;
+}
+
+/* Seconds since a node entered its status: launching since launchingTime,
+ * running since connectionTime, a disconnected node since
+ * disconnectionTime, and otherwise since this process first saw it in that
+ * status (0 on first sight, a lower bound). */
 static double
-status_seconds(int64_t now, const cJSON *node, const char *status)
+status_seconds(struct emitter *e, const cJSON *node, const char *id,
+    const char *status)
 {
 	double t = NAN;
+	int64_t since = first_seen(e->target, id, status, e->now);
 
 	if (strcmp(status, "launching") == 0)
 		t = get_num(node, "launchingTime");
@@ -146,7 +215,9 @@ status_seconds(int64_t now, const cJSON *node, const char *status)
 	if (isnan(t) && cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(node,
 	    "connected")))
 		t = get_num(node, "disconnectionTime");
-	return isnan(t) ? NAN : age_seconds(now, t);
+	if (isnan(t))
+		return since < e->now ? (double)(e->now - since) : 0;
+	return age_seconds(e->now, t);
 }
 
 static int
@@ -189,7 +260,7 @@ emit_node(struct emitter *e, const cJSON *node, const cJSON *sessions)
 		    NULL, NULL);
 	emit_sample(e, id, "node.sessions", count_node_sessions(node,
 	    sessions), NULL, NULL);
-	emit_sample(e, id, "node.status_seconds", status_seconds(e->now, node,
+	emit_sample(e, id, "node.status_seconds", status_seconds(e, node, id,
 	    status), "status", status);
 }
 
@@ -215,6 +286,7 @@ emit_nodes(struct emitter *e, const cJSON *nodes, const cJSON *sessions)
 	emit_sample(e, NULL, "cluster.media_nodes", total, NULL, NULL);
 	emit_sample(e, NULL, "cluster.media_nodes_running", running, NULL,
 	    NULL);
+	prune_seen(e->target);
 }
 
 static void

@@ -50,6 +50,15 @@ struct fetch {
 	int64_t cert_not_after;
 };
 
+/* When this process first saw a media node in its current status, for
+ * statuses whose start the node object does not show. */
+struct node_seen {
+	char *node;
+	char *status;
+	int64_t since;
+	bool present;		/* listed in the current round */
+};
+
 /* One deployment being polled in a round. */
 struct target {
 	const struct ov_deployment *dep;
@@ -61,6 +70,8 @@ struct target {
 	int64_t started_ms, deadline_ms, finished_ms;
 	bool running;
 	bool up;		/* set by emit_common() */
+	struct node_seen *seen;	/* kept across rounds of --every */
+	size_t nseen;
 };
 
 /* Settings of a polling run, from the command line. */
@@ -115,6 +126,9 @@ bool emit_common(struct emitter *e);
 /* Parses a fetch's JSON body, or marks the fetch invalid_json and returns
  * NULL. */
 cJSON *fetch_json(struct fetch *f);
+
+/* Frees what a target keeps across rounds. */
+void openvidu2_free(struct target *t);
 
 /* openvidu2.c, openvidu3.c, prometheus.c: one pair per api. */
 void openvidu2_requests(struct target *t);
