@@ -46,6 +46,8 @@ wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {
 	for (i = 1; i <= n; i++) s = s * 60 + p[i]
 	print s }' "$dir/time")
 peak=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$dir/time")
+cpu=$(awk -F': ' '/(User|System) time \(seconds\)/ {s += $2} END {print s}' \
+	"$dir/time")
 slowest=$(jq -s 'map(select(.metric == "scrape.duration_seconds") | .value)
 	| max' "$dir/out")
 up=$(jq -s 'map(select(.metric == "up" and .value == 1)) | length' \
@@ -56,4 +58,5 @@ printf 'wall time                %.2f s\n' "$wall"
 printf 'slowest deployment       %.2f s\n' "$slowest"
 printf 'goal 2 x slowest + 1 s   %.2f s\n' \
 	"$(awk -v s="$slowest" 'BEGIN { print 2 * s + 1 }')"
+printf 'ovscrape CPU time        %.2f s (user + system)\n' "$cpu"
 printf 'peak memory              %d KiB (goal 65536)\n' "$peak"
