@@ -23,6 +23,12 @@ for file in plans.conf holidays-madrid.csv alarms.conf; do
 done
 [ -f "$prefix/share/man/man7/ov.7" ]
 ok $? "ov.7 installed"
+[ -f "$prefix/share/bash-completion/completions/ovticket" ]
+ok $? "bash completion installed"
+[ -f "$prefix/share/zsh/site-functions/_ov" ]
+ok $? "zsh completion installed"
+[ -f "$prefix/share/doc/ov/examples/ov.crontab" ]
+ok $? "crontab example installed"
 
 # The installed ovsla finds the installed plans and holidays, not the
 # source tree's: move the source tree out of its sight by running from /.
