@@ -50,6 +50,9 @@ check health_unstable "firing@10:02 resolved@10:03"
 { for m in 0 1; do S $m health.up 0 - '{"status":"DOWN"}'; done
 	S 2 health.up 1 - '{"status":"UP"}'; } >"$T/in"
 check health_down "firing@10:01 resolved@10:02"
+{ for m in 0 1; do S $m health.up 0 - '{"status":"NOT_READY"}'; done
+	S 2 health.up 1 - '{"status":"UP"}'; } >"$T/in"
+check health_down "firing@10:01 resolved@10:02"
 { for m in 0 1 2; do S $m cluster.media_nodes_running 0; done
 	S 3 cluster.media_nodes_running 1; } >"$T/in"
 check no_running_media_node "firing@10:02 resolved@10:03"
@@ -84,6 +87,9 @@ check node_cpu_without_sessions ""
 { S 0 connections.active 40; S 1 connections.active 40
 	for m in 2 3 4 5 6; do S $m connections.active 15; done; } >"$T/in"
 check participants_drop "firing@10:02 resolved@10:06"
+{ S 0 participants.active 40; S 1 participants.active 12
+	S 7 participants.active 12; } >"$T/in"
+check participants_drop_livekit "firing@10:01 resolved@10:07"
 { S 0 sessions.oldest_empty_seconds 4000
 	S 1 sessions.oldest_empty_seconds 2000
 	S 2 sessions.oldest_empty_seconds 100; } >"$T/in"
