@@ -152,6 +152,14 @@ drain=$(jq -r 'select(.metric == "node.status_seconds" and .node == "media_drain
 like "$drain" "^0 [1-9]" \
 	"--every: terminating node's status_seconds grows from first sight"
 
+# --- a terminal gets a table (script(1) provides the terminal) ----------
+script -qec "ovscrape --deployments '$T/ages.csv' --cacert '$SIM_CERT'" \
+	/dev/null >"$T/tty.out" 2>&1
+like "$(head -n 1 "$T/tty.out")" "^DEPLOYMENT +NODE +METRIC +VALUE +LABELS" \
+	"terminal: table header"
+like "$(cat "$T/tty.out")" "ages +media_new +node.running +0 +status=launching" \
+	"terminal: one row per sample with its labels"
+
 # --- output is valid records ---------------------------------------------
 bad=$(jq -c 'select(.kind != "sample" or (.value|type) != "number" or .deployment == null or .metric == null)' <<<"$OUT")
 is "$bad" "" "every line is a sample with a numeric value"

@@ -9,6 +9,39 @@
 #include "diag.h"
 #include "scrape.h"
 
+const char *const emit_table_titles[] = { "DEPLOYMENT", "NODE", "METRIC",
+	">VALUE", "LABELS", NULL };
+
+/* Adds a sample as a table row: labels as "key=value" pairs. */
+static void
+add_row(struct emitter *e, const char *node, const char *metric,
+    double value, const char *const labels[4])
+{
+	struct ov_buf num = { 0 }, text = { 0 };
+	const char *cells[6];
+
+	ov_buf_add_json_number(&num, value);
+	ov_buf_addc(&num, '\0');
+	ov_buf_addc(&text, '\0');
+	for (int i = 0; i < 4; i += 2) {
+		if (labels[i] == NULL || labels[i + 1] == NULL)
+			continue;
+		text.len--;
+		ov_buf_printf(&text, "%s%s=%s", text.len ? " " : "",
+		    labels[i], labels[i + 1]);
+		ov_buf_addc(&text, '\0');
+	}
+	cells[0] = e->target->dep->id;
+	cells[1] = node;
+	cells[2] = metric;
+	cells[3] = num.data;
+	cells[4] = text.data;
+	cells[5] = NULL;
+	ov_table_add(e->table, cells);
+	ov_buf_free(&num);
+	ov_buf_free(&text);
+}
+
 static void
 begin_sample(struct emitter *e, const char *node, const char *metric,
     double value)
@@ -36,6 +69,13 @@ emit_sample2(struct emitter *e, const char *node, const char *metric,
 	/* A record's value must be a finite number. */
 	if (!isfinite(value))
 		return;
+	if (e->table != NULL) {
+		const char *const labels[4] = { label1, value1, label2,
+			value2 };
+
+		add_row(e, node, metric, value, labels);
+		return;
+	}
 	begin_sample(e, node, metric, value);
 	if ((label1 && value1) || (label2 && value2)) {
 		ov_rec_open(b, "labels");

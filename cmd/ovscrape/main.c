@@ -271,6 +271,7 @@ add_requests(struct target *t)
 struct round {
 	struct run *run;
 	int64_t now;
+	struct ov_table *table;	/* on a terminal, else NULL */
 };
 
 /* Called by poll_round() as each deployment finishes. */
@@ -279,7 +280,7 @@ target_done(struct target *t, void *ctx)
 {
 	struct round *rd = ctx;
 	struct emitter e = { .target = t, .now = rd->now,
-		.out = &rd->run->out };
+		.out = &rd->run->out, .table = rd->table };
 
 	switch (t->dep->api) {
 	case OV_API_OPENVIDU2:
@@ -305,11 +306,15 @@ run_round(struct run *r, int64_t now)
 	struct round rd = { .run = r, .now = now };
 	int64_t started = poll_clock_ms();
 
+	if (ov_stdout_is_terminal())
+		rd.table = ov_table_new(emit_table_titles);
 	load_secrets(r, r->rounds++ == 0);
 	for (size_t i = 0; i < r->ntargets; i++)
 		add_requests(&r->targets[i]);
 	r->down = 0;
 	poll_round(r->targets, r->ntargets, &r->opt, target_done, &rd);
+	if (rd.table != NULL)
+		ov_table_print(rd.table, stdout);
 	ov_out_flush();
 	ov_note(1, "round of %zu deployments took %lld ms", r->ntargets,
 	    (long long)(poll_clock_ms() - started));

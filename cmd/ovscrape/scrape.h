@@ -14,6 +14,7 @@
 
 #include "inventory.h"
 #include "json.h"
+#include "table.h"
 
 /* Maximum response body kept.  A larger one fails with error "too_large". */
 #define SCRAPE_MAX_BODY (8 * 1024 * 1024)
@@ -87,7 +88,11 @@ struct emitter {
 	struct target *target;
 	int64_t now;		/* sample time, seconds */
 	struct ov_buf *out;
+	struct ov_table *table;	/* rows for a terminal, or NULL for records */
 };
+
+/* Column titles of the table shown on a terminal. */
+extern const char *const emit_table_titles[];
 
 /* secret.c */
 /* Loads a deployment's secret into t, or sets t->secret_error.  Warns
