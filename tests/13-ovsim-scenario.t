@@ -241,9 +241,15 @@ run "$TOP/scripts/ovsim" --scenario "$TOP/scripts/scenarios/demo.json" \
 is "$STATUS/$ERR" "3/ovsim: $T/empty-secret: the secret file is empty" \
 	"empty secret file: exit 3"
 run "$TOP/scripts/ovsim" --scenario "$TOP/scripts/scenarios/demo.json" \
+	--secret-file "$T/no-secret" --port-file "$T/p"
+is "$STATUS/$ERR" \
+	"3/ovsim: $T/no-secret: cannot read the secret file: No such file or directory" \
+	"missing secret file: exit 3"
+run "$TOP/scripts/ovsim" --scenario "$TOP/scripts/scenarios/demo.json" \
 	--port "$PORT" --port-file "$T/p"
 is "$STATUS" 3 "port in use: exit 3"
-like "$ERR" "cannot start: .*Address already in use" "port in use: message"
+is "$ERR" "ovsim: cannot start on 127.0.0.1 port $PORT: Address already in use" \
+	"port in use: message"
 
 # Options: --help on stdout, misuse exit 2 with the usage.
 run "$TOP/scripts/ovsim" --help
