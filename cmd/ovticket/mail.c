@@ -214,8 +214,12 @@ match_customer(const struct ov_customers *cs, const char *addr)
 	return best;
 }
 
-/* Records one event, exiting EX_TEMPFAIL when the store rejects it, since a
- * rejected event here means a state the mail cannot be blamed for. */
+/* Ticket records of the open transaction, written once it is committed so
+ * that nothing is announced that was not stored. */
+static struct ov_buf pending_output;
+
+/* Records one event in the open transaction and keeps its ticket record
+ * for the output.  Returns the store's result. */
 static enum tk_result
 record(struct tk_store *st, struct tk_event *ev, const char *key)
 {
@@ -224,10 +228,10 @@ record(struct tk_store *st, struct tk_event *ev, const char *key)
 	enum tk_result r = tk_apply(st, ev, key, 0, err, sizeof err);
 
 	if (r == TK_REJECTED)
-		return r;
+		ov_note(1, "ticket #%lld: %s", (long long)ev->ticket, err);
 	if (r == TK_RECORDED) {
 		tk_event_format(ev, &b);
-		ov_out_write(&b);
+		ov_buf_add(&pending_output, b.data, b.len);
 		ov_buf_free(&b);
 	}
 	return r;
@@ -352,6 +356,8 @@ file_message(const struct mail_message *m, const char *customer,
 	}
 	tk_commit(st);
 	tk_store_close(st);
+	ov_out_write(&pending_output);
+	ov_buf_free(&pending_output);
 	free(text);
 }
 
