@@ -385,7 +385,7 @@ main(int argc, char **argv)
 		list_targets(&r);
 		status = OV_EXIT_OK;
 	} else {
-		poll_init();
+		poll_init(&r.opt);
 		if (r.every > 0)
 			status = run_every(&r);
 		else

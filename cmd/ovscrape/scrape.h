@@ -101,8 +101,8 @@ void secret_load(struct target *t, const char *inventory, bool warn);
 void secret_free(struct target *t);
 
 /* poll.c */
-/* Initialises libcurl; call once before poll_round(). */
-void poll_init(void);
+/* Initialises libcurl for the limits of o; call once before poll_round(). */
+void poll_init(const struct scrape_options *o);
 /* Closes the connections kept between rounds and ends libcurl. */
 void poll_cleanup(void);
 /* Polls every target at once within the limits of o, then calls done for
