@@ -60,6 +60,30 @@ is "$(f '[.cores_min, .cores_max, .core_minutes]')" '[12,20,100]' \
 is "$(f '[.recordings_started, .recordings_failed]')" '[2,1]' \
 	"recordings started and failed"
 is "$(f '[.alarms, .alarms_fired]')" '[{"hot":1},1]' "alarms per rule"
+is "$(f '.previous | [.minutes_up, .minutes_down, .alarms_fired]')" '[0,1,0]' \
+	"the sample of October 31 counts in the month before"
+run ovalarm report --month 2026-11 --tz UTC --rules "$T/rules.conf" \
+	<(sed 1d "$T/in")
+is "$(f .previous)" null "no record of the month before: previous is null"
+
+# The month before, for the comparison; a deployment seen only then is
+# not reported.
+{
+	s 10:00 up 1 - "" 2026-10-20
+	s 10:01 up 0 - '{"error":"timeout"}' 2026-10-20
+	s 10:00 connections.active 30 - "" 2026-10-20
+	s 10:00 cluster.cores 8 - "" 2026-10-20
+	s 10:00 up 1 - "" 2026-10-20 | sed 's/"d1"/"gone"/'
+	s 10:00 node.cpu_load 99 n1 "" 2026-10-20
+	cat "$T/in"
+} >"$T/two"
+run ovalarm report --month 2026-11 --tz UTC --rules "$T/rules.conf" "$T/two"
+is "$(echo "$OUT" | jq -r .deployment)" "d1" "only deployments of the month"
+is "$(f '.previous | [.from, .to, .minutes_up, .minutes_down, .availability_percent, .peak_connections, .core_minutes, .alarms_fired]')" \
+	'["2026-10-01T00:00:00Z","2026-11-01T00:00:00Z",1,6,14.286,30,40,1]' \
+	"figures of the month before"
+is "$(f '[.minutes_up, .alarms_fired]')" '[10,1]' \
+	"the month before does not change this month's figures"
 
 run ovalarm report --month 2026-11 --tz UTC --csv --rules "$T/rules.conf" \
 	"$T/in"

@@ -56,8 +56,9 @@ struct rule_count {
 	long fired;
 };
 
-struct deployment {
-	char *name, *customer;
+/* What one deployment did in one month. */
+struct stats {
+	bool seen;		/* a record fell in the month */
 	uint8_t *minutes;
 	uint16_t *cores;	/* largest core count + 1 per minute; 0 none */
 	struct range media_nodes, cores_range;
@@ -69,10 +70,23 @@ struct deployment {
 	size_t nalarms;
 };
 
+/* The reported month and the one before, for the comparison. */
+enum { PREVIOUS, CURRENT };
+
+struct deployment {
+	char *name, *customer;
+	struct stats stats[2];
+};
+
+struct span {
+	int64_t from, to;
+	long nminutes;
+};
+
 struct report {
 	int year, month;
-	int64_t from, to, max_gap;
-	long nminutes;
+	struct span span[2];
+	int64_t max_gap;
 	struct deployment **deps;
 	size_t ndeps;
 	struct engine engine;
@@ -114,10 +128,15 @@ find_deployment(struct report *rp, const char *name, const char *customer)
 		ov_die(OV_EXIT_RESOURCE, "out of memory");
 	d->name = xstrdup(name);
 	d->customer = xstrdup(customer);
-	d->minutes = calloc((size_t)rp->nminutes, 1);
-	d->cores = calloc((size_t)rp->nminutes, sizeof *d->cores);
-	if (d->minutes == NULL || d->cores == NULL)
-		ov_die(OV_EXIT_RESOURCE, "out of memory");
+	for (int k = PREVIOUS; k <= CURRENT; k++) {
+		struct stats *st = &d->stats[k];
+		size_t n = (size_t)rp->span[k].nminutes;
+
+		st->minutes = calloc(n, 1);
+		st->cores = calloc(n, sizeof *st->cores);
+		if (st->minutes == NULL || st->cores == NULL)
+			ov_die(OV_EXIT_RESOURCE, "out of memory");
+	}
 	rp->deps = xrealloc(rp->deps, (rp->ndeps + 1) * sizeof *rp->deps);
 	rp->deps[rp->ndeps] = d;
 	last = rp->ndeps++;
@@ -125,7 +144,7 @@ find_deployment(struct report *rp, const char *name, const char *customer)
 }
 
 static struct node_cpu *
-find_node(struct deployment *d, const char *node)
+find_node(struct stats *d, const char *node)
 {
 	struct node_cpu *n;
 
@@ -163,7 +182,7 @@ update_range(struct range *r, double value)
 }
 
 static void
-add_cpu(struct deployment *d, const struct view *v)
+add_cpu(struct stats *d, const struct view *v)
 {
 	struct node_cpu *n = find_node(d, v->node);
 	double clamped = fmin(fmax(v->value, 0), 100);
@@ -175,7 +194,7 @@ add_cpu(struct deployment *d, const struct view *v)
 }
 
 static void
-add_cores(struct deployment *d, long minute, double value)
+add_cores(struct stats *d, long minute, double value)
 {
 	/* The per-minute table holds up to 65534 cores. */
 	long cores = lround(fmin(fmax(value, 0), 65534));
@@ -185,14 +204,26 @@ add_cores(struct deployment *d, long minute, double value)
 	update_range(&d->cores_range, value);
 }
 
-/* Folds one sample of the month into its deployment. */
-static void
-add_sample(struct report *rp, const struct view *v)
+/* Returns the month of an instant (PREVIOUS or CURRENT), or -1. */
+static int
+span_of(const struct report *rp, int64_t t)
 {
-	struct deployment *d = find_deployment(rp, v->deployment, v->customer);
-	long minute = (long)((v->time - rp->from) / 60);
+	for (int k = PREVIOUS; k <= CURRENT; k++)
+		if (t >= rp->span[k].from && t < rp->span[k].to)
+			return k;
+	return -1;
+}
+
+/* Folds one sample into its deployment's figures of its month. */
+static void
+add_sample(struct report *rp, const struct view *v, int k)
+{
+	struct stats *d = &find_deployment(rp, v->deployment,
+	    v->customer)->stats[k];
+	long minute = (long)((v->time - rp->span[k].from) / 60);
 	const char *m = v->name;
 
+	d->seen = true;
 	if (strcmp(m, "up") == 0)
 		d->minutes[minute] |= v->value == 1 ? MINUTE_UP : MINUTE_DOWN;
 	else if (strcmp(m, "health.up") == 0)
@@ -215,9 +246,9 @@ add_sample(struct report *rp, const struct view *v)
 }
 
 static void
-add_event(struct report *rp, const struct view *v)
+add_event(struct report *rp, const struct view *v, int k)
 {
-	struct deployment *d;
+	struct stats *d;
 	const char *status = "";
 
 	if (strcmp(v->name, "recordingStatusChanged") != 0)
@@ -225,7 +256,8 @@ add_event(struct report *rp, const struct view *v)
 	for (int i = 0; i < v->nkv; i++)
 		if (strcmp(v->kv[i].key, "status") == 0)
 			status = v->kv[i].value;
-	d = find_deployment(rp, v->deployment, v->customer);
+	d = &find_deployment(rp, v->deployment, v->customer)->stats[k];
+	d->seen = true;
 	if (strcmp(status, "started") == 0)
 		d->recordings_started++;
 	else if (strcmp(status, "failed") == 0)
@@ -238,12 +270,13 @@ count_alarm(const struct alarm *a, void *ctx)
 {
 	struct report *rp = ctx;
 	const struct series *s = a->series;
-	struct deployment *d;
+	int k = span_of(rp, a->time);
+	struct stats *d;
 	size_t i;
 
-	if (!a->firing || a->time < rp->from || a->time >= rp->to)
+	if (!a->firing || k < 0)
 		return;
-	d = find_deployment(rp, s->deployment, s->customer);
+	d = &find_deployment(rp, s->deployment, s->customer)->stats[k];
 	for (i = 0; i < d->nalarms; i++)
 		if (strcmp(d->alarms[i].rule, s->rule->name) == 0)
 			break;
@@ -262,7 +295,7 @@ on_report_record(struct ov_record *rec, void *ctx)
 	struct report *rp = ctx;
 	struct view v;
 	bool event;
-	int rc = reader_read(&rp->reader, rec, &v, &event);
+	int k, rc = reader_read(&rp->reader, rec, &v, &event);
 
 	if (rc <= 0)
 		return rc;
@@ -271,12 +304,11 @@ on_report_record(struct ov_record *rec, void *ctx)
 	else
 		engine_sample(&rp->engine, &v);
 	engine_advance(&rp->engine, v.time);
-	if (v.time < rp->from || v.time >= rp->to)
-		return 0;
-	if (event)
-		add_event(rp, &v);
-	else
-		add_sample(rp, &v);
+	k = span_of(rp, v.time);
+	if (k >= 0 && event)
+		add_event(rp, &v, k);
+	else if (k >= 0)
+		add_sample(rp, &v, k);
 	return 0;
 }
 
@@ -294,14 +326,14 @@ struct totals {
  * than the maximum gap before it, and likewise for the core count.
  */
 static void
-sum_minutes(const struct report *rp, const struct deployment *d,
+sum_minutes(const struct report *rp, int k, const struct stats *d,
     struct totals *t)
 {
 	long last = -1, last_cores = -1;
 	long gap = (long)(rp->max_gap / 60);
 
 	memset(t, 0, sizeof *t);
-	for (long i = 0; i < rp->nminutes; i++) {
+	for (long i = 0; i < rp->span[k].nminutes; i++) {
 		long from = i, cores = i;
 
 		if (d->minutes[i] != 0)
@@ -389,7 +421,7 @@ compare_counts(const void *a, const void *b)
 }
 
 static void
-add_cpu_list(struct ov_buf *b, struct deployment *d)
+add_cpu_list(struct ov_buf *b, struct stats *d)
 {
 	qsort(d->nodes, d->nnodes, sizeof *d->nodes, compare_nodes);
 	ov_buf_adds(b, ",\"cpu\":[");
@@ -408,7 +440,17 @@ add_cpu_list(struct ov_buf *b, struct deployment *d)
 }
 
 static long
-add_alarm_counts(struct ov_buf *b, struct deployment *d)
+count_alarms(const struct stats *d)
+{
+	long total = 0;
+
+	for (size_t i = 0; i < d->nalarms; i++)
+		total += d->alarms[i].fired;
+	return total;
+}
+
+static long
+add_alarm_counts(struct ov_buf *b, struct stats *d)
 {
 	long total = 0;
 
@@ -422,23 +464,56 @@ add_alarm_counts(struct ov_buf *b, struct deployment *d)
 	return total;
 }
 
+/* Adds the key figures of the month before, for the comparison. */
 static void
-write_report(struct report *rp, struct deployment *d, struct ov_buf *b)
+add_previous(struct report *rp, const struct deployment *dep,
+    struct ov_buf *b)
 {
+	const struct stats *d = &dep->stats[PREVIOUS];
+	struct totals t;
+
+	if (!d->seen) {
+		ov_rec_null(b, "previous");
+		return;
+	}
+	sum_minutes(rp, PREVIOUS, d, &t);
+	ov_rec_open(b, "previous");
+	ov_rec_time(b, "from", rp->span[PREVIOUS].from);
+	ov_rec_time(b, "to", rp->span[PREVIOUS].to);
+	ov_rec_int(b, "minutes_up", t.up);
+	ov_rec_int(b, "minutes_down", t.down);
+	ov_rec_int(b, "minutes_unknown", t.unknown);
+	if (t.up + t.down > 0)
+		ov_rec_num(b, "availability_percent", availability(&t));
+	else
+		ov_rec_null(b, "availability_percent");
+	add_peak(b, "peak_sessions", "peak_sessions_at", &d->sessions);
+	add_peak(b, "peak_connections", "peak_connections_at",
+	    &d->connections);
+	ov_rec_int(b, "core_minutes", t.core_minutes);
+	ov_rec_int(b, "recordings_failed", d->recordings_failed);
+	ov_rec_int(b, "alarms_fired", count_alarms(d));
+	ov_rec_close(b);
+}
+
+static void
+write_report(struct report *rp, struct deployment *dep, struct ov_buf *b)
+{
+	struct stats *d = &dep->stats[CURRENT];
 	struct totals t;
 	char period[16];
 	long fired;
 
-	sum_minutes(rp, d, &t);
+	sum_minutes(rp, CURRENT, d, &t);
 	snprintf(period, sizeof period, "%04d-%02d", rp->year, rp->month);
 	ov_rec_begin(b, "report");
 	ov_rec_str(b, "period", period);
-	if (*d->customer)
-		ov_rec_str(b, "customer", d->customer);
-	ov_rec_str(b, "deployment", d->name);
-	ov_rec_time(b, "from", rp->from);
-	ov_rec_time(b, "to", rp->to);
-	ov_rec_int(b, "minutes", rp->nminutes);
+	if (*dep->customer)
+		ov_rec_str(b, "customer", dep->customer);
+	ov_rec_str(b, "deployment", dep->name);
+	ov_rec_time(b, "from", rp->span[CURRENT].from);
+	ov_rec_time(b, "to", rp->span[CURRENT].to);
+	ov_rec_int(b, "minutes", rp->span[CURRENT].nminutes);
 	ov_rec_int(b, "minutes_up", t.up);
 	ov_rec_int(b, "minutes_down", t.down);
 	ov_rec_int(b, "minutes_unknown", t.unknown);
@@ -460,6 +535,7 @@ write_report(struct report *rp, struct deployment *d, struct ov_buf *b)
 	ov_rec_int(b, "recordings_failed", d->recordings_failed);
 	fired = add_alarm_counts(b, d);
 	ov_rec_int(b, "alarms_fired", fired);
+	add_previous(rp, dep, b);
 	ov_rec_end(b);
 }
 
@@ -495,23 +571,22 @@ cell_time(char *cell, bool seen, int64_t t)
 
 /* Fills the cells of one deployment's CSV row (empty when not measured). */
 static void
-fill_cells(const struct report *rp, const struct deployment *d,
+fill_cells(const struct report *rp, const struct deployment *dep,
     char cells[][48])
 {
+	const struct stats *d = &dep->stats[CURRENT];
 	struct totals t;
 	double p95 = 0, max = 0;
-	long fired = 0;
+	long fired = count_alarms(d);
 
-	sum_minutes(rp, d, &t);
+	sum_minutes(rp, CURRENT, d, &t);
 	for (size_t i = 0; i < d->nnodes; i++) {
 		p95 = fmax(p95, cpu_quantile(d->nodes[i], 0.95));
 		max = i == 0 ? d->nodes[i]->max : fmax(max, d->nodes[i]->max);
 	}
-	for (size_t i = 0; i < d->nalarms; i++)
-		fired += d->alarms[i].fired;
 	snprintf(cells[0], 48, "%04d-%02d", rp->year, rp->month);
-	snprintf(cells[1], 48, "%s", d->customer);
-	snprintf(cells[2], 48, "%s", d->name);
+	snprintf(cells[1], 48, "%s", dep->customer);
+	snprintf(cells[2], 48, "%s", dep->name);
 	snprintf(cells[3], 48, "%ld", t.up);
 	snprintf(cells[4], 48, "%ld", t.down);
 	snprintf(cells[5], 48, "%ld", t.unknown);
@@ -680,20 +755,33 @@ parse_report_options(int argc, char **argv, struct report_options *o,
 	return optind;
 }
 
-/* Sets the bounds of the month in the chosen zone. */
+/* Returns the instant local midnight starts the first of a month. */
+static int64_t
+month_start(int year, int month)
+{
+	struct ov_civil c = { year, month, 1, 0, 0, 0 };
+
+	return ov_time_from_local(&c);
+}
+
+/* Sets the bounds of the month and the month before in the chosen zone. */
 static void
 set_period(struct report *rp, const char *zone)
 {
-	struct ov_civil start = { rp->year, rp->month, 1, 0, 0, 0 };
-	struct ov_civil end = { rp->month == 12 ? rp->year + 1 : rp->year,
-	    rp->month == 12 ? 1 : rp->month + 1, 1, 0, 0, 0 };
+	int y = rp->year, m = rp->month;
 	char err[160];
 
 	if (ov_zone_set(zone, err, sizeof err) < 0)
 		ov_usage_error("--tz '%s': %s", zone, err);
-	rp->from = ov_time_from_local(&start);
-	rp->to = ov_time_from_local(&end);
-	rp->nminutes = (long)((rp->to - rp->from) / 60);
+	rp->span[PREVIOUS].from = month_start(m == 1 ? y - 1 : y,
+	    m == 1 ? 12 : m - 1);
+	rp->span[CURRENT].from = month_start(y, m);
+	rp->span[PREVIOUS].to = rp->span[CURRENT].from;
+	rp->span[CURRENT].to = month_start(m == 12 ? y + 1 : y,
+	    m == 12 ? 1 : m + 1);
+	for (int k = PREVIOUS; k <= CURRENT; k++)
+		rp->span[k].nminutes = (long)((rp->span[k].to -
+		    rp->span[k].from) / 60);
 }
 
 static int
@@ -704,10 +792,10 @@ compare_deployments(const void *a, const void *b)
 }
 
 static void
-free_report(struct report *rp)
+free_deployment(struct deployment *dep)
 {
-	for (size_t i = 0; i < rp->ndeps; i++) {
-		struct deployment *d = rp->deps[i];
+	for (int k = PREVIOUS; k <= CURRENT; k++) {
+		struct stats *d = &dep->stats[k];
 
 		for (size_t j = 0; j < d->nnodes; j++) {
 			free(d->nodes[j]->node);
@@ -717,11 +805,35 @@ free_report(struct report *rp)
 		free(d->alarms);
 		free(d->minutes);
 		free(d->cores);
-		free(d->name);
-		free(d->customer);
-		free(d);
 	}
+	free(dep->name);
+	free(dep->customer);
+	free(dep);
+}
+
+static void
+free_report(struct report *rp)
+{
+	for (size_t i = 0; i < rp->ndeps; i++)
+		free_deployment(rp->deps[i]);
 	free(rp->deps);
+}
+
+/* Keeps the deployments seen in the reported month, sorted by name; the
+ * others only had records in the month before. */
+static void
+select_deployments(struct report *rp)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < rp->ndeps; i++) {
+		if (rp->deps[i]->stats[CURRENT].seen)
+			rp->deps[n++] = rp->deps[i];
+		else
+			free_deployment(rp->deps[i]);
+	}
+	rp->ndeps = n;
+	qsort(rp->deps, rp->ndeps, sizeof *rp->deps, compare_deployments);
 }
 
 static void
@@ -729,7 +841,7 @@ write_output(struct report *rp, bool csv)
 {
 	struct ov_buf b = { 0 };
 
-	qsort(rp->deps, rp->ndeps, sizeof *rp->deps, compare_deployments);
+	select_deployments(rp);
 	if (csv) {
 		write_csv(rp);
 	} else if (ov_stdout_is_terminal()) {
@@ -766,7 +878,7 @@ report_main(int argc, char **argv)
 	if (ov_loop_run(&loop, argv + first, argc - first, on_report_record,
 	    rp) < 0 || ov_loop_finish(&loop) < 0)
 		status = OV_EXIT_FAIL;
-	engine_advance(&rp->engine, rp->to);
+	engine_advance(&rp->engine, rp->span[CURRENT].to);
 	write_output(rp, o.csv);
 	ov_out_flush();
 
