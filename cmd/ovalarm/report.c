@@ -56,7 +56,7 @@ struct rule_count {
 	long fired;
 };
 
-/* What one deployment did in one month. */
+/* Figures of one deployment in one month. */
 struct stats {
 	bool seen;		/* a record fell in the month */
 	uint8_t *minutes;
@@ -356,7 +356,8 @@ sum_minutes(const struct report *rp, int k, const struct stats *d,
 }
 
 /* Returns the q-quantile of a node's CPU load by the nearest-rank method
- * over the histogram: exact to within half a bin (0.05 points). */
+ * over the histogram.  Values are rounded to the nearest 0.1 point when
+ * counted, so the result is within 0.05 point of the exact quantile. */
 static double
 cpu_quantile(const struct node_cpu *n, double q)
 {
@@ -735,7 +736,7 @@ parse_report_options(int argc, char **argv, struct report_options *o,
 		case OPT_MAX_GAP:
 			rp->max_gap = ov_cli_duration("--max-gap", optarg);
 			if (rp->max_gap < 60)
-				ov_usage_error("--max-gap '%s': at least 1m",
+				ov_usage_error("--max-gap '%s': must be at least 1m",
 				    optarg);
 			break;
 		case OPT_RULES:
@@ -751,7 +752,7 @@ parse_report_options(int argc, char **argv, struct report_options *o,
 		}
 	}
 	if (!o->month_set)
-		ov_usage_error("report needs --month YYYY-MM");
+		ov_usage_error("missing --month YYYY-MM");
 	return optind;
 }
 
@@ -819,7 +820,7 @@ free_report(struct report *rp)
 	free(rp->deps);
 }
 
-/* Keeps the deployments seen in the reported month, sorted by name; the
+/* Keeps the deployments seen in the reported month, sorted by name.  The
  * others only had records in the month before. */
 static void
 select_deployments(struct report *rp)
