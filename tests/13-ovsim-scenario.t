@@ -194,6 +194,25 @@ stop_pid "$TMP_PID"
 ls -d "$P3"/ovsim.* >/dev/null 2>&1
 ok $((!$?)) "temporary state folder removed at exit"
 
+# A certificate for another name: trusted, but not for 127.0.0.1.
+P4=$T/san
+mkdir -p "$P4"
+"$TOP/scripts/ovsim" --scenario "$TOP/scripts/scenarios/demo.json" \
+	--cert-san DNS:wrong.test --state-dir "$P4" --port-file "$P4/port" \
+	2>"$P4/log" &
+SAN_PID=$!
+cleanup "stop_pid $SAN_PID"
+wait_for test -s "$P4/port"
+SAN_PORT=$(cat "$P4/port")
+curl -sS --cacert "$P4/cert.pem" -o /dev/null \
+	"https://127.0.0.1:$SAN_PORT/_ovsim/state" 2>/dev/null
+is $? 60 "--cert-san: 127.0.0.1 rejected"
+curl -sS --cacert "$P4/cert.pem" -o /dev/null \
+	--resolve "wrong.test:$SAN_PORT:127.0.0.1" \
+	"https://wrong.test:$SAN_PORT/_ovsim/state"
+is $? 0 "--cert-san: the named host accepted"
+stop_pid "$SAN_PID"
+
 # Startup errors: exit 3 and a message naming the file and the place.
 bad() { # bad NAME JSON EXPECTED-MESSAGE-REGEX
 	printf '%s\n' "$2" >"$T/$1.json"
@@ -262,6 +281,8 @@ like "$ERR" "^usage: ovsim " "misuse prints the usage"
 run "$TOP/scripts/ovsim" --scenario x --port-file y --cert-days 0
 is "$STATUS/${ERR##*$'\n'}" "2/ovsim: invalid --cert-days 0: expected 1 to 36500" \
 	"--cert-days 0: exit 2"
+run "$TOP/scripts/ovsim" --scenario x --port-file y --cert-san 'DNS:a b'
+is "$STATUS" 2 "--cert-san with a space: exit 2"
 run "$TOP/scripts/ovsim" --scenario x --port-file y --deployments -1
 is "$STATUS" 2 "--deployments -1: exit 2"
 
