@@ -85,6 +85,18 @@ mkdir "$T/dir.state"
 run ovalarm --state "$T/dir.state" </dev/null
 is "$STATUS" 3 "a folder as state file: exit 3"
 
+# A run holding the lock makes the next one wait for it.
+if command -v flock >/dev/null; then
+	flock "$S.lock" -c "touch '$T/locked'; sleep 1" &
+	holder=$!
+	cleanup "kill $holder"
+	wait_for test -e "$T/locked"
+	cpu 07 99 | ovalarm --state "$S" >"$T/r3"
+	is "$?:$(jq -r .state "$T/r3")" "0:firing" \
+		"a run waits for the lock, then continues from the state"
+	wait "$holder"
+fi
+
 # The state of a removed rule is dropped, not an error.
 printf 'rule other\n\twhen up == 0\n' >"$T/other.conf"
 run ovalarm --rules "$T/other.conf" --state "$S" </dev/null
