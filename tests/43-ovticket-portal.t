@@ -120,6 +120,12 @@ like "$ERR" "customer '\.\.': not a valid id, no tree written" \
 like "$(grep '<h1>' "$T/site/index.html")" 'Support overview' \
 	"staff overview not overwritten by a customer page"
 
+# A trailing slash names the same folder.
+run ovticket portal --out "$T/site/" --now 2026-11-04T12:00:00Z
+is "$STATUS" 0 "--out with a trailing slash: exit 0"
+[ ! -e "$T/site/.tmp" ] && [ ! -e "$T/site.tmp" ] && [ -s "$T/site/index.html" ]
+ok $? "trailing slash: site replaced, no temporary folder left"
+
 # Bad sla lines are reported; the site is still written.
 printf '%s\n' '{"kind":"sla","ticket":1}' 'oops' >"$T/bad-sla.ndjson"
 run ovticket portal --out "$T/site" --sla "$T/bad-sla.ndjson"

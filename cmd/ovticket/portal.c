@@ -56,7 +56,7 @@ static const struct option portal_options[] = {
 };
 
 struct portal_args {
-	const char *out;
+	char *out;		/* a copy without trailing slashes */
 	const char *sla;
 	const char *customers;
 };
@@ -166,6 +166,7 @@ swap_site(const char *tmp, const char *out)
 static void
 parse_args(int argc, char **argv, struct portal_args *a, struct portal *p)
 {
+	const char *out = NULL;
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, ":qv", portal_options,
@@ -174,7 +175,7 @@ parse_args(int argc, char **argv, struct portal_args *a, struct portal *p)
 		    &portal_help, NULL))
 			continue;
 		if (opt == OPT_OUT)
-			a->out = optarg;
+			out = optarg;
 		else if (opt == OPT_SLA)
 			a->sla = optarg;
 		else if (opt == OPT_CUSTOMERS)
@@ -186,8 +187,13 @@ parse_args(int argc, char **argv, struct portal_args *a, struct portal *p)
 	}
 	if (optind < argc)
 		ov_usage_error("unexpected operand '%s'", argv[optind]);
-	if (a->out == NULL)
+	if (out == NULL)
 		ov_usage_error("missing --out DIR");
+	/* "site/" would put the temporary folder inside the old site. */
+	if ((a->out = strdup(out)) == NULL)
+		ov_die(OV_EXIT_RESOURCE, "out of memory");
+	while (strlen(a->out) > 1 && a->out[strlen(a->out) - 1] == '/')
+		a->out[strlen(a->out) - 1] = '\0';
 }
 
 int
@@ -227,5 +233,6 @@ tk_cmd_portal(int argc, char **argv)
 	ov_note(1, "%s: %zu tickets, %zu customers", a.out, p.ntickets,
 	    p.ncustomers);
 	portal_free(&p);
+	free(a.out);
 	return rc;
 }
