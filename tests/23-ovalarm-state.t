@@ -91,7 +91,7 @@ if command -v flock >/dev/null; then
 	holder=$!
 	cleanup "kill $holder"
 	wait_for test -e "$T/locked"
-	cpu 07 99 | ovalarm --state "$S" >"$T/r3"
+	{ cpu 07 99; cpu 12 99; } | ovalarm --state "$S" >"$T/r3"
 	is "$?:$(jq -r .state "$T/r3")" "0:firing" \
 		"a run waits for the lock, then continues from the state"
 	wait "$holder"
