@@ -76,6 +76,12 @@ run ovscrape -v --deployments "$T/dep.csv" --cacert "$SIM_CERT" --retries 2
 is "$(grep -c 'acme-prod: health: HTTP 500; retrying' <<<"$ERR")" 2 \
 	"--retries 2: two retries of the health request"
 is "$(label up error acme-prod)" http_500 "--retries: still http_500"
+# Retries stay within the deployment's time limit: after 250 and 500 ms of
+# delay, the next 1 s delay would pass --timeout 1s.
+run ovscrape -v --deployments "$T/dep.csv" --cacert "$SIM_CERT" \
+	--retries 10 --timeout 1s
+retries=$(grep -c 'acme-prod: health: HTTP 500; retrying' <<<"$ERR")
+ok $((retries <= 2 ? 0 : 1)) "--retries 10 bounded by --timeout ($retries)"
 sim_clear
 
 # The ovscrape(1) example that lists the deployments down.
