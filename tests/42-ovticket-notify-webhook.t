@@ -103,4 +103,33 @@ run ovticket notify --config "$T/bad.conf" --retry
 is "$STATUS" 3 "non-HTTP webhook: exit 3"
 like "$ERR" 'bad.conf:2: webhook: not an http:// or https:// URL' \
 	"bad webhook named with its line"
+
+# More broken files: each names the file and line, exit 3.
+printf '[route a]\nwebhook = http://x/%0300d\n' 0 >"$T/long.conf"
+run ovticket notify --config "$T/long.conf" --retry
+is "$STATUS" 3 "long line: exit 3"
+like "$ERR" 'long.conf:2: line longer than 200 bytes' "long line named"
+printf '[oops]\nx = 1\n' >"$T/section.conf"
+run ovticket notify --config "$T/section.conf" --retry
+like "$ERR" 'section.conf:2: unknown section \[oops\]' "unknown section"
+printf '[route a]\nwebhook = http://x\nseverity = urgent\n' >"$T/sev.conf"
+run ovticket notify --config "$T/sev.conf" --retry
+like "$ERR" "sev.conf:3: severity: 'urgent' is not critical, normal or any" \
+	"invalid severity"
+printf '[route a]\nwebhook = http://x\nsla = late\n' >"$T/sla.conf"
+run ovticket notify --config "$T/sla.conf" --retry
+like "$ERR" "sla.conf:3: sla: unknown value 'late'" "invalid sla state"
+printf '[route a]\nwebhook = http://x\nactions = opened fixed\n' \
+	>"$T/act.conf"
+run ovticket notify --config "$T/act.conf" --retry
+like "$ERR" "act.conf:3: actions: unknown action 'fixed'" "invalid action"
+printf '[route a]\nseverity = normal\n' >"$T/dest.conf"
+run ovticket notify --config "$T/dest.conf" --retry
+like "$ERR" 'dest.conf:1: \[route a\] needs either email or webhook' \
+	"route without destination"
+: >"$T/empty.conf"
+run ovticket notify --config "$T/empty.conf" --retry
+like "$ERR" 'empty.conf: no \[route NAME\] section' "empty file"
+run ovticket notify --config "$T/missing.conf" --retry
+is "$STATUS" 3 "missing file: exit 3"
 done_testing

@@ -18,6 +18,7 @@ struct parse_state {
 	size_t errsize;
 	bool failed;
 	int line;		/* last line read */
+	int section_line;	/* of the last [section] header */
 	FILE *f;
 	char *buf;
 	size_t bufsize;
@@ -215,7 +216,7 @@ route_get(struct parse_state *ps, const char *name)
 	r = &c->routes[c->nroutes++];
 	memset(r, 0, sizeof *r);
 	r->name = xstrdup(name);
-	r->line = ps->line;
+	r->line = ps->section_line;
 	split_list("opened reopened severity alarm_refired customer_reply",
 	    r->actions);
 	split_list("at_risk breached", r->sla_states);
@@ -243,6 +244,8 @@ read_line(char *str, int num, void *stream)
 		return str;
 	}
 	memcpy(str, ps->buf, (size_t)n + 1);
+	if (str[strspn(str, " \t")] == '[')
+		ps->section_line = ps->line;
 	return str;
 }
 
@@ -297,7 +300,7 @@ int
 notify_config_load(const char *path, struct notify_config *c, char *err,
     size_t errsize)
 {
-	struct parse_state ps = { c, err, errsize, false, 0, NULL, NULL, 0 };
+	struct parse_state ps = { c, err, errsize, false, 0, 0, NULL, NULL, 0 };
 	int rc;
 
 	memset(c, 0, sizeof *c);
