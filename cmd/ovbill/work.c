@@ -25,6 +25,8 @@ struct ticket {
 struct work {
 	size_t count, cap;
 	struct ticket *items;
+	size_t *slots;		/* open addressing: 1 + index into items */
+	size_t nslots;		/* a power of 2, at least 2 × cap */
 };
 
 struct work *
@@ -47,24 +49,57 @@ xstrdup(const char *s)
 	return p;
 }
 
-/* Finds a ticket, adding it when new.  A linear search is enough: ovbill
- * keeps only tickets with work in the month or an opened record, a few
- * thousand at most in a support service. */
+static size_t
+slot_of(const struct work *w, int64_t id)
+{
+	uint64_t h = (uint64_t)id * 0x9e3779b97f4a7c15ULL;
+
+	return (size_t)(h >> 32) & (w->nslots - 1);
+}
+
+static void
+slots_rebuild(struct work *w)
+{
+	free(w->slots);
+	w->nslots = 2 * w->cap;
+	w->slots = calloc(w->nslots, sizeof *w->slots);
+	if (w->slots == NULL)
+		ov_die(OV_EXIT_RESOURCE, "out of memory");
+	for (size_t i = 0; i < w->count; i++) {
+		size_t k = slot_of(w, w->items[i].id);
+
+		while (w->slots[k] != 0)
+			k = (k + 1) & (w->nslots - 1);
+		w->slots[k] = i + 1;
+	}
+}
+
+/* Finds a ticket, adding it when new.  Every opened record of the export
+ * adds one, so the lookup is hashed. */
 static struct ticket *
 ticket_get(struct work *w, int64_t id)
 {
-	for (size_t i = w->count; i > 0; i--)
-		if (w->items[i - 1].id == id)
-			return &w->items[i - 1];
+	size_t k;
+
+	if (w->nslots > 0)
+		for (k = slot_of(w, id); w->slots[k] != 0;
+		    k = (k + 1) & (w->nslots - 1))
+			if (w->items[w->slots[k] - 1].id == id)
+				return &w->items[w->slots[k] - 1];
 	if (w->count == w->cap) {
 		w->cap = w->cap ? w->cap * 2 : 64;
 		w->items = realloc(w->items, w->cap * sizeof *w->items);
 		if (w->items == NULL)
 			ov_die(OV_EXIT_RESOURCE, "out of memory");
+		slots_rebuild(w);
 	}
 	memset(&w->items[w->count], 0, sizeof *w->items);
 	w->items[w->count].id = id;
-	return &w->items[w->count++];
+	for (k = slot_of(w, id); w->slots[k] != 0;
+	    k = (k + 1) & (w->nslots - 1))
+		;
+	w->slots[k] = ++w->count;
+	return &w->items[w->count - 1];
 }
 
 void
@@ -168,5 +203,6 @@ work_free(struct work *w)
 		free(w->items[i].customer);
 	}
 	free(w->items);
+	free(w->slots);
 	free(w);
 }
