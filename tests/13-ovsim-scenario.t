@@ -90,6 +90,9 @@ step 4
 get /openvidu/api/media-nodes/media_n2
 is "$(jq -r .status <<<"$BODY")" waiting-idle-to-terminate \
 	"waiting-idle-to-terminate at step 4"
+get /openvidu/api/config
+is "$(jq -c '[.OPENVIDU_WEBHOOK, .VERSION, .OPENVIDU_WEBHOOK_EVENTS]' \
+	<<<"$BODY")" '[false,"2.32.3",[]]' "config changes from step 4"
 
 CDR=$SIM/cdr/CDR.2026-01-01_00-00-00.log
 is "$(jq -r 'to_entries[0] | select(.key | test("^node|^media"))
@@ -250,6 +253,8 @@ bad bad-span '{"start":"2026-01-01T00:00:00Z","steps":2,'"$d"',"sessions":[{"id"
 	'deployments\[0\].sessions\[0\].until: 3 is not after "from" 3'
 bad bad-active '{"start":"2026-01-01T00:00:00Z","steps":2,'"$d"',"sessions":[{"id":"s","connections":[{"id":"c","from":1,"active_from":0}]}]}]}' \
 	'deployments\[0\].sessions\[0\].connections\[0\].active_from: before "from"'
+bad bad-config-step '{"start":"2026-01-01T00:00:00Z","steps":2,'"$d"',"config_changes":{"soon":{}}}]}' \
+	"deployments\[0\].config_changes: key 'soon' is not a step number"
 bad not-object '[1,2]' 'scenario: expected an object'
 run "$TOP/scripts/ovsim" --scenario "$T/none.json" --port-file "$T/p"
 is "$STATUS/$ERR" "3/ovsim: $T/none.json: cannot read: No such file or directory" \
