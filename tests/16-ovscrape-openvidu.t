@@ -152,6 +152,60 @@ drain=$(jq -r 'select(.metric == "node.status_seconds" and .node == "media_drain
 like "$drain" "^0 [1-9]" \
 	"--every: terminating node's status_seconds grows from first sight"
 
+# --- response shapes the simulator does not produce ----------------------
+# Static files served by Python's http.server (plain HTTP, no auth; query
+# strings are ignored): an Enterprise HA health body, webhooks enabled with
+# an empty event list, a connection without a status, media nodes in
+# statuses the demo never reaches.
+sport=$(free_port)
+/usr/bin/python3 -m http.server --bind 127.0.0.1 \
+	--directory "$TOP/tests/fixtures/ovscrape/static" "$sport" \
+	>"$T/static.log" 2>&1 &
+cleanup "stop_pid $!"
+wait_for curl -sf "http://127.0.0.1:$sport/openvidu/api/config"
+inventory "$T/static.csv" \
+	"ha,acme,http://127.0.0.1:$sport,openvidu2,$T/sim/secret,4,8,true"
+run ovscrape --deployments "$T/static.csv" --now 2026-11-02T10:00:00Z
+node_value() {
+	jq -r --arg m "$1" --arg n "$2" \
+		'select(.metric == $m and .node == $n) | .value' <<<"$OUT"
+}
+is "$(metric up)" 1 "static: up"
+is "$(label health.up status)" UNSTABLE "static: HA clusterStatus read"
+is "$(metric health.disconnected_media_nodes)" 2 \
+	"static: disconnected nodes counted once across masters"
+is "$(metric config.webhook_active)" 0 \
+	"static: webhook on with no events is inactive"
+is "$(label config.info version)" 2.30.0 "static: version"
+unlike "$OUT" "STATIC-FIXTURE-TOKEN" "static: webhook header not printed"
+is "$(metric cluster.cores)" 20 \
+	"static: waiting-idle-to-terminate billed, failed and launching not"
+is "$(metric cluster.media_nodes)" 4 "static: four media nodes"
+is "$(metric cluster.media_nodes_running)" 1 "static: one running"
+is "$(node_value node.sessions media_a)" 1 "static: sessions from the node"
+is "$(node_value node.sessions media_c)" 1 \
+	"static: sessions counted by mediaNodeId"
+is "$(node_value node.status_seconds media_d)" 90 \
+	"static: launching since launchingTime"
+is "$(node_value node.status_seconds media_b)" 7200 \
+	"static: running since connectionTime"
+is "$(node_value node.status_seconds media_a)" 0 \
+	"static: unknown status start is 0 on first sight"
+is "$(node_value node.cpu_load media_a)" 12.5 "static: fractional load"
+is "$(node_value node.connected media_b)" 0 "static: disconnected node"
+is "$(metric sessions.active)" 3 "static: three sessions"
+is "$(metric connections.active)" 2 \
+	"static: pending not counted, no status counted"
+is "$(metric publishers.active)" 3 "static: publishers of active connections"
+is "$(metric sessions.oldest_empty_seconds)" 4000 "static: ghost session age"
+is "$(metric recordings.active)" 1 "static: one recording started"
+is "$(metric recordings.failed)" 1 "static: one recording failed"
+is "$(metric recordings.oldest_started_empty_seconds)" 300 \
+	"static: empty started recording age"
+is "$(metric recordings.oldest_stopped_seconds)" 600 \
+	"static: stopped since createdAt plus duration"
+is "$(metric tls.cert_expiry_days)" "" "static: no certificate over HTTP"
+
 # --- a terminal gets a table (script(1) provides the terminal) ----------
 script -qec "ovscrape --deployments '$T/ages.csv' --cacert '$SIM_CERT'" \
 	/dev/null >"$T/tty.out" 2>&1

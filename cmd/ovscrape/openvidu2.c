@@ -73,12 +73,55 @@ age_seconds(int64_t now, double ms)
 	return age > 0 ? age : 0;
 }
 
+/* Adds the names of a disconnectedMediaNodes array to a set of names. */
+static void
+add_disconnected(const cJSON *list, const char ***names, size_t *n)
+{
+	const cJSON *x;
+
+	if (!cJSON_IsArray(list))
+		return;
+	cJSON_ArrayForEach(x, list) {
+		size_t i;
+
+		if (!cJSON_IsString(x))
+			continue;
+		for (i = 0; i < *n && strcmp((*names)[i], x->valuestring); i++)
+			;
+		if (i < *n)
+			continue;
+		*names = realloc(*names, (*n + 1) * sizeof **names);
+		if (*names == NULL)
+			ov_die(OV_EXIT_RESOURCE, "out of memory");
+		(*names)[(*n)++] = x->valuestring;
+	}
+}
+
+/* Counts the distinct media nodes listed as disconnected, by a single
+ * master or by any master of an Enterprise HA cluster, whose body is
+ * {"clusterStatus":...,"nodes":{"master_IP":{"disconnectedMediaNodes":[]}}}. */
+static size_t
+count_disconnected(const cJSON *health)
+{
+	const cJSON *m, *masters = cJSON_GetObjectItemCaseSensitive(health,
+	    "nodes");
+	const char **names = NULL;
+	size_t n = 0;
+
+	add_disconnected(cJSON_GetObjectItemCaseSensitive(health,
+	    "disconnectedMediaNodes"), &names, &n);
+	if (cJSON_IsObject(masters))
+		cJSON_ArrayForEach(m, masters)
+			add_disconnected(cJSON_GetObjectItemCaseSensitive(m,
+			    "disconnectedMediaNodes"), &names, &n);
+	free(names);
+	return n;
+}
+
 static void
 emit_health(struct emitter *e, const cJSON *health)
 {
 	const char *status = get_str(health, "status");
-	const cJSON *dis = cJSON_GetObjectItemCaseSensitive(health,
-	    "disconnectedMediaNodes");
 
 	if (status == NULL)
 		status = get_str(health, "clusterStatus");
@@ -87,7 +130,7 @@ emit_health(struct emitter *e, const cJSON *health)
 	emit_sample(e, NULL, "health.up", strcmp(status, "UP") == 0, "status",
 	    status);
 	emit_sample(e, NULL, "health.disconnected_media_nodes",
-	    cJSON_IsArray(dis) ? cJSON_GetArraySize(dis) : 0, NULL, NULL);
+	    (double)count_disconnected(health), NULL, NULL);
 }
 
 /* Reads OPENVIDU_WEBHOOK_EVENTS as a JSON array, or as a string such as
