@@ -91,27 +91,29 @@ struct action_spec {
 	const char *command;
 	enum tk_action action;
 	unsigned options;	/* bits of OPT_* - OPT_BY */
-	const char *usage;
+	const char *flags;	/* usage of its options without a value */
+	const char *required;	/* usage of its required options */
 };
 
 #define O(x) (1u << ((x) - OPT_BY))
 #define BASE (O(OPT_BY) | O(OPT_AT))
 
 static const struct action_spec specs[] = {
-	{ "ack", TK_ACKNOWLEDGED, BASE, "" },
-	{ "note", TK_NOTE, BASE | O(OPT_TEXT) | O(OPT_PUBLIC),
-	    "[--public] --text TEXT " },
-	{ "reply", TK_CUSTOMER_REPLY, BASE | O(OPT_TEXT), "--text TEXT " },
-	{ "workaround", TK_WORKAROUND, BASE | O(OPT_TEXT), "--text TEXT " },
-	{ "resolve", TK_RESOLVED, BASE | O(OPT_TEXT), "--text TEXT " },
-	{ "close", TK_CLOSED, BASE, "" },
-	{ "reopen", TK_REOPENED, BASE | O(OPT_TEXT), "--text TEXT " },
-	{ "pending", TK_PENDING, BASE, "" },
-	{ "resume", TK_RESUMED, BASE, "" },
-	{ "severity", TK_SEVERITY, BASE | O(OPT_SEVERITY),
+	{ "ack", TK_ACKNOWLEDGED, BASE, "", "" },
+	{ "note", TK_NOTE, BASE | O(OPT_TEXT) | O(OPT_PUBLIC), "[--public] ",
+	    "--text TEXT " },
+	{ "reply", TK_CUSTOMER_REPLY, BASE | O(OPT_TEXT), "", "--text TEXT " },
+	{ "workaround", TK_WORKAROUND, BASE | O(OPT_TEXT), "",
+	    "--text TEXT " },
+	{ "resolve", TK_RESOLVED, BASE | O(OPT_TEXT), "", "--text TEXT " },
+	{ "close", TK_CLOSED, BASE, "", "" },
+	{ "reopen", TK_REOPENED, BASE | O(OPT_TEXT), "", "--text TEXT " },
+	{ "pending", TK_PENDING, BASE, "", "" },
+	{ "resume", TK_RESUMED, BASE, "", "" },
+	{ "severity", TK_SEVERITY, BASE | O(OPT_SEVERITY), "",
 	    "--severity critical|normal " },
-	{ "assign", TK_ASSIGNED, BASE | O(OPT_TO), "--to NAME " },
-	{ "worklog", TK_WORKLOG, BASE | O(OPT_MINUTES), "--minutes N " },
+	{ "assign", TK_ASSIGNED, BASE | O(OPT_TO), "", "--to NAME " },
+	{ "worklog", TK_WORKLOG, BASE | O(OPT_MINUTES), "", "--minutes N " },
 };
 
 static const struct option action_longopts[] = {
@@ -207,9 +209,9 @@ tk_cmd_action(int argc, char **argv)
 	struct ov_help help = { usage, text };
 	int opt;
 
-	snprintf(usage, sizeof usage, "usage: ovticket %s [-qv] [--at TIME] "
-	    "%s%s[--db FILE] ticket", spec->command, spec->usage,
-	    (spec->options & O(OPT_BY)) ? "[--by NAME] " : "");
+	snprintf(usage, sizeof usage, "usage: ovticket %s [-qv] %s[--at TIME] "
+	    "[--by NAME] [--db FILE]\n       %sticket", spec->command,
+	    spec->flags, spec->required);
 	snprintf(text, sizeof text, "\nRecords '%s' on a ticket and writes "
 	    "it as a ticket record.\n--by defaults to the login name, --at "
 	    "(or --now) to now.  See ovticket(1).\n", tk_action_name(spec->action));
