@@ -106,6 +106,11 @@ check: deps
 	$(PROVE) --exec '' $(UNIT_BIN)
 	OV_BUILD=$(CURDIR)/$(BUILD) $(PROVE) -j2 --exec bash tests/*.t
 
+# The end-to-end tests with every program under valgrind's memcheck.
+check-valgrind: all
+	OV_BUILD=$(CURDIR)/$(BUILD) OV_VALGRIND=1 $(PROVE) -j2 --exec bash \
+		$(or $(TESTS),tests/*.t)
+
 units: $(UNIT_BIN) $(FUZZ_REPLAY)
 
 demo: deps
@@ -149,4 +154,4 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all check units demo bench fuzz install uninstall clean deps
+.PHONY: all check check-valgrind units demo bench fuzz install uninstall clean deps

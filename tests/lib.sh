@@ -11,6 +11,25 @@ BUILD=${OV_BUILD:-$TOP/build}
 PATH="$BUILD/bin:$PATH"
 export LC_ALL=C.UTF-8 TZ=UTC NO_COLOR=1 OV_NO_PROGRESS=1
 T=$(mktemp -d "${TMPDIR:-/tmp}/ovtest.XXXXXX")
+
+# With OV_VALGRIND=1 every program runs under valgrind's memcheck, and a
+# memory error or a definite leak makes it exit 125 (`make check-valgrind`).
+if [ "${OV_VALGRIND:-0}" = 1 ]; then
+	mkdir -p "$T/.valgrind"
+	for _prog in ovscrape ovalarm ovticket ovsla ovbill; do
+		cat >"$T/.valgrind/$_prog" <<VG
+#!/bin/sh
+exec valgrind -q --error-exitcode=125 --leak-check=full \\
+	--errors-for-leak-kinds=definite --show-leak-kinds=definite \\
+	"$BUILD/bin/$_prog" "\$@"
+VG
+		chmod +x "$T/.valgrind/$_prog"
+	done
+	PATH="$T/.valgrind:$PATH"
+	export OV_BIN="$T/.valgrind"
+else
+	export OV_BIN="$BUILD/bin"
+fi
 _tap_n=0
 _tap_failed=0
 _cleanups=()
