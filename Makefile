@@ -52,7 +52,8 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_REPLAY = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/fuzz/replay_%)
 EXAMPLES = $(wildcard scripts/cron/* scripts/systemd/*)
-MAN1 = $(wildcard man/*.1)
+# Only the programs' pages: ovsim(1) documents a test tool of the source tree.
+MAN1 = $(PROGS:%=man/%.1)
 MAN5 = $(wildcard man/*.5)
 MAN7 = $(wildcard man/*.7)
 
