@@ -317,6 +317,8 @@ tk_store_close(struct tk_store *st)
 		return;
 	for (size_t i = 0; i < TK_STMT_COUNT; i++)
 		sqlite3_finalize(st->stmts[i]);
+	for (size_t i = 0; i < 16; i++)
+		sqlite3_finalize(st->event_queries[i]);
 	if (st->in_transaction)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(st->db);
@@ -506,15 +508,23 @@ prepare(struct tk_store *st, const char *sql)
 	return s;
 }
 
-int
-tk_events_each(struct tk_store *st, const struct tk_filter *f,
-    tk_event_fn fn, void *ctx)
+/* Returns the query of tk_events_each() for the filters set in f, prepared
+ * once per connection (import runs one per record).  A query still running
+ * in an outer call gets a fresh copy, which *own tells to finalize. */
+static sqlite3_stmt *
+event_query(struct tk_store *st, const struct tk_filter *f, bool *own)
 {
+	unsigned key = (f->ticket != 0) | (f->customer != NULL) << 1 |
+	    (f->since != TK_NO_TIME) << 2 | (f->until != TK_NO_TIME) << 3;
+	sqlite3_stmt **cached = &st->event_queries[key];
 	char sql[1024];
 	sqlite3_stmt *s;
-	struct tk_event ev;
-	int rc = 0;
 
+	*own = false;
+	if (*cached != NULL && !sqlite3_stmt_busy(*cached)) {
+		sqlite3_clear_bindings(*cached);
+		return *cached;
+	}
 	snprintf(sql, sizeof sql, "SELECT " EVENT_COLUMNS " FROM events e%s"
 	    " WHERE 1%s%s%s%s ORDER BY e.time, e.id",
 	    f->customer ? " JOIN tickets t ON t.id = e.ticket" : "",
@@ -523,6 +533,22 @@ tk_events_each(struct tk_store *st, const struct tk_filter *f,
 	    f->since != TK_NO_TIME ? " AND e.time >= ?3" : "",
 	    f->until != TK_NO_TIME ? " AND e.time < ?4" : "");
 	s = prepare(st, sql);
+	if (*cached == NULL)
+		*cached = s;
+	else
+		*own = true;
+	return s;
+}
+
+int
+tk_events_each(struct tk_store *st, const struct tk_filter *f,
+    tk_event_fn fn, void *ctx)
+{
+	bool own;
+	sqlite3_stmt *s = event_query(st, f, &own);
+	struct tk_event ev;
+	int rc = 0;
+
 	if (f->ticket)
 		sqlite3_bind_int64(s, 1, f->ticket);
 	tk_bind_text(s, 2, f->customer);
@@ -532,7 +558,10 @@ tk_events_each(struct tk_store *st, const struct tk_filter *f,
 		event_from_row(s, &ev);
 		rc = fn(&ev, ctx);
 	}
-	sqlite3_finalize(s);
+	if (own)
+		sqlite3_finalize(s);
+	else
+		sqlite3_reset(s);
 	return rc;
 }
 

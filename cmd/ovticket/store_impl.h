@@ -32,6 +32,8 @@ struct tk_store {
 	bool readonly;
 	bool in_transaction;
 	sqlite3_stmt *stmts[TK_STMT_COUNT];
+	/* Queries of tk_events_each(), one per combination of filters. */
+	sqlite3_stmt *event_queries[16];
 };
 
 /* Ends the program: "path: what: SQLite's message", exit status 3. */
