@@ -458,6 +458,18 @@ record_event(struct tk_store *st, struct tk_event *ev, const char *key,
 	return res;
 }
 
+/* Runs one of the savepoint statements, prepared once since ingest runs
+ * them for every record. */
+static void
+savepoint(struct tk_store *st, enum tk_stmt_id id, const char *sql)
+{
+	sqlite3_stmt *s = tk_stmt(st, id, sql);
+
+	if (tk_step(st, s, "cannot use a savepoint") != SQLITE_DONE)
+		tk_db_die(st, "cannot use a savepoint");
+	sqlite3_reset(s);
+}
+
 enum tk_result
 tk_apply(struct tk_store *st, struct tk_event *ev, const char *alarm_key,
     int flags, char *err, size_t errsize)
@@ -467,13 +479,13 @@ tk_apply(struct tk_store *st, struct tk_event *ev, const char *alarm_key,
 	err[0] = '\0';
 	if (!check_values(ev, err, errsize))
 		return TK_REJECTED;
-	tk_exec(st, "SAVEPOINT apply", "cannot start a savepoint");
+	savepoint(st, TK_STMT_SAVEPOINT, "SAVEPOINT apply");
 	if (ev->action == TK_OPENED)
 		res = record_opened(st, ev, alarm_key, err, errsize);
 	else
 		res = record_event(st, ev, alarm_key, flags, err, errsize);
 	if (res != TK_RECORDED)
-		tk_exec(st, "ROLLBACK TO apply", "cannot roll back");
-	tk_exec(st, "RELEASE apply", "cannot release a savepoint");
+		savepoint(st, TK_STMT_ROLLBACK_TO, "ROLLBACK TO apply");
+	savepoint(st, TK_STMT_RELEASE, "RELEASE apply");
 	return res;
 }
