@@ -223,8 +223,10 @@ main(int argc, char **argv)
 	if (o.format == OUT_NAGIOS)
 		on_exit(nagios_unknown, NULL);
 	rules_load_all(&rules, o.rules, o.rules_dir);
-	if (o.check)
+	if (o.check) {
+		rules_free(&rules);
 		return OV_EXIT_OK;
+	}
 
 	r = calloc(1, sizeof *r);
 	if (r == NULL)

@@ -424,7 +424,8 @@ compare_counts(const void *a, const void *b)
 static void
 add_cpu_list(struct ov_buf *b, struct stats *d)
 {
-	qsort(d->nodes, d->nnodes, sizeof *d->nodes, compare_nodes);
+	if (d->nnodes > 1)
+		qsort(d->nodes, d->nnodes, sizeof *d->nodes, compare_nodes);
 	ov_buf_adds(b, ",\"cpu\":[");
 	for (size_t i = 0; i < d->nnodes; i++) {
 		const struct node_cpu *n = d->nodes[i];
@@ -455,7 +456,9 @@ add_alarm_counts(struct ov_buf *b, struct stats *d)
 {
 	long total = 0;
 
-	qsort(d->alarms, d->nalarms, sizeof *d->alarms, compare_counts);
+	if (d->nalarms > 1)
+		qsort(d->alarms, d->nalarms, sizeof *d->alarms,
+		    compare_counts);
 	ov_rec_open(b, "alarms");
 	for (size_t i = 0; i < d->nalarms; i++) {
 		ov_rec_int(b, d->alarms[i].rule, d->alarms[i].fired);
@@ -834,7 +837,9 @@ select_deployments(struct report *rp)
 			free_deployment(rp->deps[i]);
 	}
 	rp->ndeps = n;
-	qsort(rp->deps, rp->ndeps, sizeof *rp->deps, compare_deployments);
+	if (rp->ndeps > 1)
+		qsort(rp->deps, rp->ndeps, sizeof *rp->deps,
+		    compare_deployments);
 }
 
 static void

@@ -115,6 +115,9 @@ load_window(const struct loader *l, const cJSON *o, struct series *s)
 
 	if (a == NULL || s->window == NULL)
 		return;
+	/* A series listed twice takes its window from the last line, which
+	 * keeps the count within WINDOW_POINTS. */
+	s->nwindow = 0;
 	if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) > WINDOW_POINTS)
 		corrupt(l, "window");
 	cJSON_ArrayForEach(p, a) {
@@ -180,8 +183,8 @@ load_series(const struct loader *l, const cJSON *o)
 	s->value = get_number(l, o, "value");
 	s->shown = get_bool(l, o, "shown");
 	summary = get_string(l, o, "summary", true);
-	if (summary != NULL)
-		s->summary = strdup(summary);
+	free(s->summary);
+	s->summary = summary != NULL ? strdup(summary) : NULL;
 	s->shown_since = get_time(l, o, "shown_since");
 	s->deadline = get_time(l, o, "deadline");
 	if (s->deadline == TIME_NONE)
