@@ -6,7 +6,8 @@
 #    empty database, opening 100,000 tickets.  Goal: under 10 s.
 # 2. list over those 100,000 tickets, records into a pipe.  Goal: under
 #    0.5 s.
-# 3. export of their 100,000 events.
+# 3. export of their 100,000 events, and import of that export into an
+#    empty database.
 # 4. ingest of 100,000 mixed transitions (25,000 fingerprints that fire,
 #    clear, fire again and clear) into an empty database, then the same
 #    input again, where every transition is a duplicate.
@@ -45,6 +46,11 @@ goal "$MEDIAN" 0.5
 median_of "$runs" "list --open --customer (pipe)" ovticket --db "$dir/t.db" \
 	list --open --customer cust3
 median_of "$runs" "export 100k events" ovticket --db "$dir/t.db" export
+ovticket --db "$dir/t.db" export >"$dir/export.ndjson"
+fresh_import=(sh -c 'rm -f "$1" "$1-wal" "$1-shm" && exec ovticket --db "$1" \
+	import "$2"' fresh_import)
+median_of "$runs" "import 100k events" "${fresh_import[@]}" "$dir/i.db" \
+	"$dir/export.ndjson"
 median_of "$runs" "ingest 100k mixed transitions" "${fresh_ingest[@]}" \
 	"$dir/m.db" \
 	"$dir/mixed.ndjson"
