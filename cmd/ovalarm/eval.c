@@ -10,7 +10,6 @@
 
 #include "diag.h"
 #include "eval.h"
-#include "json.h"
 
 #define KEY_MAX 2048
 
@@ -177,34 +176,6 @@ grow_series(struct engine *e)
 	e->cap = cap;
 }
 
-/* Stores the identity labels of a new series as a JSON object. */
-static void
-set_series_labels(struct series *s)
-{
-	struct ov_buf b = { 0 };
-	bool any = false;
-	const char *p = s->key;
-	int part = 0;
-
-	for (; p < s->key + s->keylen; p += strlen(p) + 1, part++) {
-		const char *eq;
-
-		if (part < 4)
-			continue;
-		eq = strchr(p, '=');
-		ov_buf_addc(&b, any ? ',' : '{');
-		ov_buf_add_json_string(&b, p, (size_t)(eq - p));
-		ov_buf_addc(&b, ':');
-		ov_buf_add_json_string(&b, eq + 1, strlen(eq + 1));
-		any = true;
-	}
-	if (any) {
-		ov_buf_addc(&b, '}');
-		ov_buf_addc(&b, '\0');
-		s->labels = b.data;
-	}
-}
-
 static struct series *
 new_series(const struct rule *r, const char *key, size_t keylen,
     uint64_t hash)
@@ -226,7 +197,6 @@ new_series(const struct rule *r, const char *key, size_t keylen,
 	s->deadline = TIME_NEVER;
 	if (r->kind == RULE_DROP)
 		s->window = xcalloc(WINDOW_POINTS, sizeof *s->window);
-	set_series_labels(s);
 	return s;
 }
 
@@ -855,7 +825,6 @@ engine_free(struct engine *e)
 		free(s->deployment);
 		free(s->node);
 		free(s->metric);
-		free(s->labels);
 		free(s->summary);
 		free(s->window);
 		free(s);

@@ -41,7 +41,6 @@ struct series {
 	size_t keylen;
 	const struct rule *rule;
 	char *customer, *deployment, *node, *metric;
-	char *labels;		/* identity labels as a JSON object, or NULL */
 	int64_t last;		/* time of the last sample or event */
 	enum phase phase;
 	int64_t since;		/* start of pending or firing */

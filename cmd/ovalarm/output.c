@@ -152,8 +152,6 @@ write_record(struct output *o, const struct alarm *a,
 	ov_buf_printf(b, ",\"fingerprint\":\"%016llx\"",
 	    (unsigned long long)s->hash);
 	ov_rec_str(b, "summary", summary->data);
-	if (s->labels != NULL)
-		ov_rec_raw(b, "labels", s->labels, strlen(s->labels));
 	ov_rec_end(b);
 	ov_out_write(b);
 }
