@@ -5,6 +5,7 @@
  * the clock, drives the checks that need no record of their own: absence,
  * resolve after a duration, and the end of flapping.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
