@@ -78,6 +78,9 @@ case_ "absence: --now inside the duration" "" "" \
 { x 00:00 1; x 00:00 1 x d2; x 03:00 1 x d2; x 06:00 1 x d2
 	x 09:00 1 x d2; } >"$T/in"
 case_ "absence is per series" "" "firing@06:00"
+RULES='rule r\n\tabsent x for 5m\nrule other\n\twhen y > 5\n'
+{ x 00:00 1; x 04:00 1; x 02:00 1; x 09:30 1 y; } >"$T/in"
+case_ "absence: a late sample changes nothing" "" "firing@09:30"
 
 # --- events ---
 RULES='rule r\n\tevent boom and field.status == failed\n\tresolve event fine\n\tresolve after 10m\n'
@@ -108,6 +111,10 @@ case_ "drop: the window excludes its start" "" ""
 { x 00:00 40; x 04:59 10; x 10:00 10; } >"$T/in"
 case_ "drop: inside the window fires, clears when the peak leaves" "" \
 	"firing@04:59 resolved@10:00"
+{ x 00:00 40; x 02:00 40; x 01:00 5; x 03:00 40; } >"$T/in"
+case_ "drop: an out-of-order sample is ignored" "" ""
+{ x 00:00 40; x 20:00 10; } >"$T/in"
+case_ "drop: a gap longer than the window does not fire" "" ""
 
 # --- flap damping ---
 RULES='rule r\n\twhen x > 90\n\tflap 3 in 10m\n'
