@@ -158,6 +158,10 @@ run ovticket notify --config "$T/bad.conf" --retry
 is "$STATUS" 3 "bad url: exit 3"
 like "$ERR" "bad.conf:2: url: 'http://x' is not smtp:// or smtps://" \
 	"bad url named with its line"
+printf '[smtp]\nurl = smtp://x\nfrom = alerts\n' >"$T/bad.conf"
+run ovticket notify --config "$T/bad.conf" --retry
+like "$ERR" "bad.conf:3: from: 'alerts' is not an address" \
+	"from without a domain"
 printf '[route a]\nemail = x@y\nfoo = 1\n' >"$T/bad.conf"
 run ovticket notify --config "$T/bad.conf" --retry
 like "$ERR" "bad.conf:3: unknown key 'foo' in \[route a\]" "unknown key"

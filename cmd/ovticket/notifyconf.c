@@ -94,6 +94,9 @@ smtp_key(struct parse_state *ps, const char *key, const char *value)
 		free(s->url);
 		s->url = xstrdup(value);
 	} else if (strcmp(key, "from") == 0) {
+		if (strchr(value, '@') == NULL || strpbrk(value, " <>") != NULL)
+			return fail(ps, "from: '%s' is not an address%s", value,
+			    "");
 		free(s->from);
 		s->from = xstrdup(value);
 	} else if (strcmp(key, "credentials") == 0) {
