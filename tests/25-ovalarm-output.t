@@ -53,6 +53,10 @@ run ovalarm --pass "$T/mixed"
 is "$OUT" "$(sed -n '1p;3p' "$T/mixed")" "--pass copies other kinds unchanged"
 run ovalarm "$T/mixed"
 is "$OUT" "" "without --pass other kinds are dropped"
+run ovalarm --pass --nagios "$T/mixed"
+is "$STATUS" 2 "--pass with --nagios: exit 2"
+run ovalarm --pass --format alertmanager "$T/mixed"
+is "$STATUS" 2 "--pass with alertmanager: exit 2"
 
 # Bad lines: reported with file and line, the rest is still evaluated.
 {

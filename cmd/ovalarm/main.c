@@ -154,6 +154,9 @@ parse_options(int argc, char **argv, struct options *o, struct ov_loop *loop)
 				ov_usage_error("unexpected option");
 		}
 	}
+	/* Passed records would break the alerts array or the status line. */
+	if (o->pass && o->format != OUT_RECORDS)
+		ov_usage_error("--pass needs the records format");
 	return optind;
 }
 
