@@ -76,6 +76,17 @@ ovticket close --at 2026-11-04T16:20:00Z 4 >/dev/null
 run ovticket ingest --reopen-within 1h < <(fire 2026-11-04T16:40:00Z \
 	5e0c2b7d1f3a9e44)
 like "$OUT" '"ticket":5,"action":"opened"' "window runs from the resolution, not the closing"
+# Alarms read late: older than the resolution, or than the opening.
+run ovticket ingest < <(fire 2026-11-06T10:00:00Z late)
+id=$(jq -r .ticket <<<"$OUT")
+ovticket resolve --text done --at 2026-11-06T12:00:00Z "$id" >/dev/null
+run ovticket ingest < <(fire 2026-11-06T11:00:00Z late)
+is "$OUT" "{\"kind\":\"ticket\",\"time\":\"2026-11-06T11:00:00Z\",\"ticket\":$id,\"action\":\"alarm_refired\",\"fingerprint\":\"late\"}" \
+	"firing older than the resolution only adds alarm_refired"
+run ovticket ingest < <(fire 2026-11-06T09:00:00Z late)
+is "$STATUS:$OUT" "1:" "firing older than the opening rejected"
+like "$ERR" "<stdin>:1: ticket $id was opened at 2026-11-06T10:00:00Z" \
+	"late firing message names the ticket"
 run ovticket ingest --reopen-within 2x < /dev/null
 is "$STATUS" 2 "invalid --reopen-within is a usage error"
 
