@@ -214,7 +214,8 @@ tk_cmd_action(int argc, char **argv)
 	    spec->flags, spec->required);
 	snprintf(text, sizeof text, "\nRecords '%s' on a ticket and writes "
 	    "it as a ticket record.\n--by defaults to the login name, --at "
-	    "(or --now) to now.  See ovticket(1).\n", tk_action_name(spec->action));
+	    "(or --now) to now.  See ovticket(1).\n",
+	    tk_action_name(spec->action));
 	while ((opt = getopt_long(argc, argv, ":qv", action_longopts, NULL)) !=
 	    -1) {
 		if (opt == TK_OPT_DB)
