@@ -144,12 +144,10 @@ engine_init(struct engine *e, struct ruleset *rules, alarm_fn emit,
 }
 
 bool
-engine_wants(const struct engine *e, const char *name, size_t len,
-    bool event)
+engine_wants(const struct engine *e, const char *name, size_t len)
 {
 	const struct index_entry *x = index_slot(e, name, len);
 
-	(void)event;
 	return x->name != NULL;
 }
 

@@ -105,8 +105,7 @@ void engine_init(struct engine *e, struct ruleset *rules, alarm_fn emit,
 
 /* Returns true when some rule reads samples of this metric (or events of
  * this name), so the record is worth parsing. */
-bool engine_wants(const struct engine *e, const char *name, size_t len,
-    bool event);
+bool engine_wants(const struct engine *e, const char *name, size_t len);
 
 /* Feeds one sample or event. */
 void engine_sample(struct engine *e, const struct view *v);

@@ -185,7 +185,7 @@ on_record(struct ov_record *rec, void *ctx)
 		ov_buf_addc(&r->output.buf, '\n');
 		ov_out_write(&r->output.buf);
 	} else if (rc == 1 && !engine_wants(&r->engine, v.name,
-	    strlen(v.name), event)) {
+	    strlen(v.name))) {
 		engine_advance(&r->engine, v.time);
 	} else if (rc == 1 && event) {
 		engine_event(&r->engine, &v);

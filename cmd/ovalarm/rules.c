@@ -1,6 +1,6 @@
 /*
- * Parser of ovalarm.conf(5): a rule is a "rule NAME" line followed by one
- * directive per line; words are separated by blanks, "..." quotes a word,
+ * Parser of ovalarm.conf(5).  A rule is a "rule NAME" line followed by one
+ * directive per line.  Words are separated by blanks, "..." quotes a word,
  * and '#' starts a comment outside quotes.
  */
 #include <dirent.h>
