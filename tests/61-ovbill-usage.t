@@ -45,6 +45,24 @@ is "$(usage_of border <"$T/usage.ndjson" | tr '\n' ' ')" \
 	"2026-11-01 3 9 3 2026-11-30 2 10 5 " \
 	"samples outside the month cover minutes inside it"
 
+# Many gaps: samples every 10 minutes from 12:00 to 15:00 leave 18 gaps of
+# 9 uncharged minutes (162 in all).  The first 10 are listed, then one
+# line counts the rest; -v lists all 18.
+for ((m = 0; m <= 180; m += 10)); do
+	printf '{"kind":"sample","time":"2026-11-06T%02d:%02d:00Z","customer":"full24","deployment":"sparse","metric":"cluster.cores","value":1}\n' \
+		$((12 + m / 60)) $((m % 60))
+done >"$T/sparse"
+run ovbill usage --month 2026-11 "$T/sparse"
+is "$(printf '%s\n' "$ERR" | grep -c 'deployment sparse: no cluster.cores sample')" 10 \
+	"first 10 gaps listed"
+like "$ERR" "deployment sparse: 8 more gaps over --max-gap in 2026-11 \(18 in all, 162 minutes not charged\)" \
+	"other gaps counted"
+run ovbill usage -v --month 2026-11 "$T/sparse"
+is "$(printf '%s\n' "$ERR" | grep -c 'deployment sparse: no cluster.cores sample')" 18 \
+	"-v lists every gap"
+run ovbill usage -q --month 2026-11 "$T/sparse"
+is "$ERR" "" "-q mutes gap warnings"
+
 # A wider --max-gap covers the gaps: 10:00 to 10:45 = 46 minutes.
 run ovbill usage --max-gap 20m --month 2026-11 "$F/edges.ndjson"
 is "$(printf '%s\n' "$OUT" | usage_of gap)" "2026-11-04 46 46 1" "--max-gap 20m"

@@ -190,11 +190,20 @@ usage_add(struct usage *u, const char *customer, const char *deployment,
 	map_add(s->map, (int32_t)(second / 60), (int)(second % 60), cores);
 }
 
+/* Gaps over --max-gap met by one walk.  The first GAPS_LISTED are
+ * reported one by one (all of them with -v), the others in one line. */
+#define GAPS_LISTED 10
+
+struct gaps {
+	long count;
+	int64_t minutes;	/* minutes of the month left uncharged */
+};
+
 /* Reports a gap over --max-gap between two samples, from and to, when it
  * leaves minutes of the month uncharged. */
 static void
 report_gap(const struct usage *u, const struct series *s, int64_t from,
-    int64_t to)
+    int64_t to, struct gaps *gaps)
 {
 	int64_t lo = from / 60 + 1, hi = to / 60;	/* uncharged minutes */
 	int64_t mlo = u->month.first_minute;
@@ -207,6 +216,10 @@ report_gap(const struct usage *u, const struct series *s, int64_t from,
 		hi = mhi;
 	if (lo >= hi)
 		return;
+	gaps->count++;
+	gaps->minutes += hi - lo;
+	if (gaps->count > GAPS_LISTED && ov_verbosity < OV_VERBOSE)
+		return;
 	ov_time_format(from, a);
 	ov_time_format(to, b);
 	ov_duration_format(to - from, d, sizeof d);
@@ -214,6 +227,18 @@ report_gap(const struct usage *u, const struct series *s, int64_t from,
 	ov_warn("deployment %s: no cluster.cores sample from %s to %s (%s, "
 	    "over --max-gap %s): %lld minutes of %s not charged",
 	    s->deployment, a, b, d, g, (long long)(hi - lo), u->month.period);
+}
+
+static void
+report_gap_total(const struct usage *u, const struct series *s,
+    const struct gaps *gaps)
+{
+	if (gaps->count <= GAPS_LISTED || ov_verbosity >= OV_VERBOSE)
+		return;
+	ov_warn("deployment %s: %ld more gaps over --max-gap in %s (%ld in "
+	    "all, %lld minutes not charged); -v lists every one",
+	    s->deployment, gaps->count - GAPS_LISTED, u->month.period,
+	    gaps->count, (long long)gaps->minutes);
 }
 
 /* Charges the minutes strictly between window minutes a and b with the
@@ -238,6 +263,7 @@ usage_walk(const struct usage *u, const struct series *s, minute_fn fn,
 	int64_t prev_t = s->before;
 	uint32_t carried = 0;
 	struct summary c;
+	struct gaps gaps = { 0, 0 };
 
 	for (int32_t i = 0; i < n; i++) {
 		int64_t base = u->window_start + (int64_t)i * 60;
@@ -246,7 +272,8 @@ usage_walk(const struct usage *u, const struct series *s, minute_fn fn,
 			continue;
 		if (prev_t != INT64_MIN && base + c.first_second - prev_t >
 		    u->max_gap)
-			report_gap(u, s, prev_t, base + c.first_second);
+			report_gap(u, s, prev_t, base + c.first_second,
+			    &gaps);
 		else if (prev >= 0)
 			cover(u, s, prev, i, carried, fn, ctx);
 		if (i >= u->margin && i < u->margin + u->month.minutes)
@@ -257,7 +284,8 @@ usage_walk(const struct usage *u, const struct series *s, minute_fn fn,
 	}
 	if (prev_t != INT64_MIN && s->after != INT64_MAX &&
 	    s->after - prev_t > u->max_gap)
-		report_gap(u, s, prev_t, s->after);
+		report_gap(u, s, prev_t, s->after, &gaps);
+	report_gap_total(u, s, &gaps);
 }
 
 const char *
