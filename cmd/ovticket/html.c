@@ -76,7 +76,15 @@ static const char style[] =
     ".critical{color:#b00;font-weight:bold}"
     ".breached{color:#b00}.at_risk{color:#b60}.met{color:#070}"
     "pre{white-space:pre-wrap;margin:0;font-family:inherit}"
-    "nav a{margin-right:1em}";
+    "nav a{margin-right:1em}"
+    ".unknown{font-style:italic}"
+    "svg.chart{display:block;max-width:100%;height:auto}"
+    /* Paper: no navigation, black text, no chart or table cut across
+     * pages, and the full width. */
+    "@media print{body{margin:0;max-width:none;color:#000;font-size:10pt}"
+    "nav{display:none}a{color:inherit;text-decoration:none}"
+    "h2,h3{break-after:avoid}svg,tr{break-inside:avoid}"
+    "th{background:none}}";
 
 void
 html_page_begin(struct ov_buf *b, const char *title)

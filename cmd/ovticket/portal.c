@@ -25,12 +25,15 @@
 static const struct ov_help portal_help = {
 	"usage: ovticket portal [-qv] [--customers FILE] [--db FILE] "
 	"[--now TIME]\n"
-	"                       [--sla FILE] --out DIR",
+	"                       [--sla FILE] --out DIR [--reports FILE ...]",
 	"Write the static web portal: a staff overview with every ticket, and\n"
 	"one tree per customer under DIR/customers/ID/ with only its tickets.\n"
 	"\n"
 	"  --out DIR          folder of the site, replaced whole on each run\n"
 	"  --sla FILE         sla records (from ovsla status) for SLA states\n"
+	"  --reports FILE ... report records (from ovalarm report) for the\n"
+	"                     monthly evolution pages; the operands after\n"
+	"                     the options are further report files\n"
 	"  --customers FILE   customers.csv, for names and customers without\n"
 	"                     tickets\n"
 	"  --db FILE          ticket database (default: $OV_DB)\n"
@@ -43,6 +46,7 @@ enum {
 	OPT_OUT = OV_OPT_FIRST_PROGRAM_OPTION,
 	OPT_SLA,
 	OPT_CUSTOMERS,
+	OPT_REPORTS,
 };
 
 static const struct option portal_options[] = {
@@ -50,6 +54,7 @@ static const struct option portal_options[] = {
 	{ "out", required_argument, NULL, OPT_OUT },
 	{ "sla", required_argument, NULL, OPT_SLA },
 	{ "customers", required_argument, NULL, OPT_CUSTOMERS },
+	{ "reports", required_argument, NULL, OPT_REPORTS },
 	TK_DB_LONGOPT,
 	{ "now", required_argument, NULL, OV_OPT_NOW },
 	{ NULL, 0, NULL, 0 },
@@ -59,6 +64,8 @@ struct portal_args {
 	char *out;		/* a copy without trailing slashes */
 	const char *sla;
 	const char *customers;
+	char **reports;		/* report files: --reports and the operands */
+	int nreports;
 };
 
 static int
@@ -89,6 +96,46 @@ add_sla(struct ov_record *rec, void *ctx)
 	    portal_add_sla_record(ctx, obj, err, sizeof err) < 0)
 		rc = ov_reject(rec, "%s", err);
 	cJSON_Delete(obj);
+	return rc;
+}
+
+/* Takes the report records of a file and ignores records of other kinds,
+ * so the output of ovalarm report can be given as it is. */
+static int
+add_report(struct ov_record *rec, void *ctx)
+{
+	size_t len;
+	const char *kind = ov_json_peek(rec->text, rec->len, "kind", &len);
+	const cJSON *k;
+	cJSON *obj;
+	int rc = 0;
+
+	if (kind != NULL && (len != 6 || memcmp(kind, "report", 6) != 0))
+		return 0;
+	if ((obj = ov_record_parse(rec)) == NULL)
+		return -1;
+	k = cJSON_GetObjectItemCaseSensitive(obj, "kind");
+	if (cJSON_IsString(k) && strcmp(k->valuestring, "report") == 0)
+		rc = portal_add_report(ctx, rec, obj);
+	cJSON_Delete(obj);
+	return rc;
+}
+
+/* Loads the report records; returns -1 when some were rejected.  A file
+ * that cannot be read is fatal, because the charts would silently lose
+ * its months. */
+static int
+load_reports(struct portal *p, char **paths, int npaths)
+{
+	struct ov_loop loop;
+	int rc;
+
+	ov_loop_init(&loop);
+	p->have_reports = true;
+	rc = ov_loop_run(&loop, paths, npaths, add_report, p);
+	if (loop.read_failed)
+		ov_die(OV_EXIT_RESOURCE, "cannot read the report records");
+	ov_loop_finish(&loop);
 	return rc;
 }
 
@@ -169,6 +216,9 @@ parse_args(int argc, char **argv, struct portal_args *a, struct portal *p)
 	const char *out = NULL;
 	int opt;
 
+	/* Each report file is one argument, so argc bounds their number. */
+	if ((a->reports = calloc(argc, sizeof *a->reports)) == NULL)
+		ov_die(OV_EXIT_RESOURCE, "out of memory");
 	while ((opt = getopt_long(argc, argv, ":qv", portal_options,
 	    NULL)) != -1) {
 		if (ov_cli_common(opt, optarg, argc, argv, portal_options,
@@ -180,13 +230,17 @@ parse_args(int argc, char **argv, struct portal_args *a, struct portal *p)
 			a->sla = optarg;
 		else if (opt == OPT_CUSTOMERS)
 			a->customers = optarg;
+		else if (opt == OPT_REPORTS)
+			a->reports[a->nreports++] = optarg;
 		else if (opt == TK_OPT_DB)
 			tk_db_option = optarg;
 		else if (opt == OV_OPT_NOW)
 			p->now = ov_cli_time("--now", optarg);
 	}
-	if (optind < argc)
+	if (optind < argc && a->nreports == 0)
 		ov_usage_error("unexpected operand '%s'", argv[optind]);
+	while (optind < argc)
+		a->reports[a->nreports++] = argv[optind++];
 	if (out == NULL)
 		ov_usage_error("missing --out DIR");
 	/* "site/" would put the temporary folder inside the old site. */
@@ -212,6 +266,8 @@ tk_cmd_portal(int argc, char **argv)
 		load_customers(&p, a.customers);
 	if (a.sla != NULL && load_sla(&p, a.sla) < 0)
 		rc = OV_EXIT_FAIL;
+	if (a.nreports > 0 && load_reports(&p, a.reports, a.nreports) < 0)
+		rc = OV_EXIT_FAIL;
 	st = tk_store_open_default(TK_OPEN_READONLY);
 	tk_filter_init(&f);
 	tk_events_each(st, &f, add_event, &p);
@@ -233,6 +289,7 @@ tk_cmd_portal(int argc, char **argv)
 	ov_note(1, "%s: %zu tickets, %zu customers", a.out, p.ntickets,
 	    p.ncustomers);
 	portal_free(&p);
+	free(a.reports);
 	free(a.out);
 	return rc;
 }

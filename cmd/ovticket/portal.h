@@ -48,6 +48,30 @@ struct portal_customer {
 	char *name;
 };
 
+/*
+ * One deployment in one month, from a report record of "ovalarm report".
+ * The has_ flags are false where the record has null (nothing sampled):
+ * the charts show a gap there, never a zero.
+ */
+struct portal_report {
+	char *customer;		/* "" when the record has none */
+	char *deployment;
+	int month;		/* year * 12 + month - 1 */
+	size_t seq;		/* input order, so a later duplicate wins */
+	bool has_availability;
+	double availability;	/* percent */
+	int64_t minutes_up, minutes_down, minutes_unknown;
+	bool has_cpu;
+	double cpu_max;		/* largest node.cpu_load of any media node */
+	char *cpu_node;
+	bool has_connections;
+	int64_t connections;	/* peak_connections, else peak_participants */
+	int64_t connections_at;
+	bool has_cores;
+	int64_t core_minutes;
+	int64_t alarms_fired;
+};
+
 struct portal {
 	size_t ntickets, captickets;
 	struct portal_ticket *tickets;
@@ -57,7 +81,12 @@ struct portal {
 	struct portal_customer *customers;
 	bool have_sla;
 	int64_t now;
+	size_t nreports, capreports;
+	struct portal_report *reports;	/* sorted by portal_finish() */
+	bool have_reports;	/* --reports was given, even if empty */
 };
+
+struct ov_record;
 
 struct tk_event;
 
@@ -67,6 +96,30 @@ void portal_add_event(struct portal *p, const struct tk_event *ev);
 /* Adds one sla record; returns 0 or -1 with a reason. */
 int portal_add_sla_record(struct portal *p, const cJSON *obj, char *err,
     size_t errsize);
+
+/*
+ * Adds one report record (its kind already checked).  Returns 0, or -1
+ * after ov_reject() when a field is missing or invalid.
+ */
+int portal_add_report(struct portal *p, struct ov_record *rec,
+    const cJSON *obj);
+
+/* Sorts the reports by customer, deployment and month, and keeps only the
+ * last one given for the same deployment and month. */
+void portal_finish_reports(struct portal *p);
+
+void portal_free_reports(struct portal *p);
+
+/* Formats a report month as "2026-11" into buf (at least 16 bytes). */
+void portal_month_format(int month, char *buf, size_t size);
+
+/*
+ * Writes evolution.html into dir: the monthly charts and the latest month's
+ * figures of one customer's deployments, or of all when customer is NULL.
+ * Returns 0, or -1 with errno set and the failing path in err.
+ */
+int portal_write_evolution(const struct portal *p, const char *dir,
+    const char *customer, char *err, size_t errsize);
 
 /* Adds a customer (from customers.csv or a ticket) unless known. */
 void portal_add_customer(struct portal *p, const char *id, const char *name);

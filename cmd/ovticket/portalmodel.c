@@ -276,6 +276,13 @@ portal_finish(struct portal *p)
 		qsort(p->tickets[i].events, p->tickets[i].nevents,
 		    sizeof *p->tickets[i].events, compare_events);
 	qsort(p->tickets, p->ntickets, sizeof *p->tickets, compare_tickets);
+	portal_finish_reports(p);
+	/* A customer with reports but no ticket still gets its tree. */
+	for (size_t i = 0; i < p->nreports; i++)
+		if (p->reports[i].customer[0] != '\0' && (i == 0 ||
+		    strcmp(p->reports[i].customer,
+		    p->reports[i - 1].customer) != 0))
+			portal_add_customer(p, p->reports[i].customer, NULL);
 	qsort(p->customers, p->ncustomers, sizeof *p->customers,
 	    compare_customers);
 	free(p->slots);
@@ -329,5 +336,6 @@ portal_free(struct portal *p)
 	free(p->tickets);
 	free(p->customers);
 	free(p->slots);
+	portal_free_reports(p);
 	memset(p, 0, sizeof *p);
 }

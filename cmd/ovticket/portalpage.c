@@ -267,6 +267,14 @@ write_tickets(const struct portal *p, const char *dir, const char *customer,
 	return rc;
 }
 
+static void
+evolution_link(struct ov_buf *b, const struct portal *p)
+{
+	if (p->have_reports)
+		ov_buf_adds(b, "<nav><a href=\"evolution.html\">Monthly "
+		    "evolution</a></nav>\n");
+}
+
 static int
 write_customer(const struct portal *p, const struct portal_customer *c,
     const char *dir, char *err, size_t errsize)
@@ -279,7 +287,11 @@ write_customer(const struct portal *p, const struct portal_customer *c,
 	if (make_dir(path, err, errsize) < 0 ||
 	    write_tickets(p, path, c->id, err, errsize) < 0)
 		return -1;
+	if (p->have_reports &&
+	    portal_write_evolution(p, path, c->id, err, errsize) < 0)
+		return -1;
 	html_page_begin(&b, c->name);
+	evolution_link(&b, p);
 	ov_buf_adds(&b, "<h2>Open tickets</h2>\n");
 	ticket_table(&b, p, c->id, true, "tickets", false);
 	sla_chart(&b, p, c->id);
@@ -386,7 +398,11 @@ portal_render(const struct portal *p, const char *dir, char *err,
 		    errsize) < 0)
 			return -1;
 	}
+	if (p->have_reports &&
+	    portal_write_evolution(p, dir, NULL, err, errsize) < 0)
+		return -1;
 	html_page_begin(&b, "Support overview");
+	evolution_link(&b, p);
 	open_counts(&b, p);
 	ov_buf_adds(&b, "<h2>Open tickets</h2>\n");
 	ticket_table(&b, p, NULL, true, "tickets", true);
