@@ -37,7 +37,7 @@ DEP_CFLAGS = $(call pc_cflags,$(LIBOV_PKGS) libcurl sqlite3)
 # Extra libraries of each program.
 PKGS_ovscrape = libcurl
 PKGS_ovalarm =
-PKGS_ovticket = sqlite3 libcurl gmime-3.0
+PKGS_ovticket = sqlite3 libpq libcurl gmime-3.0
 PKGS_ovsla =
 PKGS_ovbill =
 

@@ -2,9 +2,11 @@
 # ovticket ingest: alarms open, update and reopen tickets; bad records are
 # rejected one by one; the same input twice records nothing twice.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/ovticket-db.sh"
 
 F=$TOP/tests/fixtures/ovticket
-export OV_DB=$T/t.db
+OV_DB=$(test_db t) || exit 1
+export OV_DB
 
 run ovticket ingest "$F/alarms.ndjson"
 is "$STATUS" 1 "bad records make exit status 1"

@@ -3,8 +3,10 @@
 # records they write, and the lifecycle rules that refuse what makes no
 # sense.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/ovticket-db.sh"
 
-export OV_DB=$T/t.db
+OV_DB=$(test_db t) || exit 1
+export OV_DB
 at=2026-11-02T09
 
 run ovticket open --customer acme --severity critical --channel phone \

@@ -2,9 +2,12 @@
 # ovticket list, show, export and import: records in a pipe, filters, and
 # export | import giving an identical export.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/ovticket-db.sh"
 
 F=$TOP/tests/fixtures/ovticket
-export OV_DB=$T/t.db
+OV_DB=$(test_db t) || exit 1
+export OV_DB
+COPY=$(test_db copy) || exit 1
 
 ovticket ingest "$F/alarms.ndjson" >/dev/null 2>&1
 ovticket open --customer globex --severity normal --channel email \
@@ -74,19 +77,19 @@ is "$(ovticket export --since 2026-11-03T00:00:00Z | jq -r .time |
 
 # export | import into a new database gives an identical export.
 ovticket export >"$T/export1"
-run ovticket --db "$T/copy.db" import "$T/export1"
+run ovticket --db "$COPY" import "$T/export1"
 is "$STATUS" 0 "import exits 0"
 is "$OUT" "$(cat "$T/export1")" "import writes what it records"
-ovticket --db "$T/copy.db" export >"$T/export2"
+ovticket --db "$COPY" export >"$T/export2"
 cmp -s "$T/export1" "$T/export2"
 ok $? "export | import | export is identical"
-is "$(ovticket --db "$T/copy.db" list)" "$(ovticket list)" \
+is "$(ovticket --db "$COPY" list)" "$(ovticket list)" \
 	"imported tickets have the same state"
-run ovticket --db "$T/copy.db" import "$T/export1"
+run ovticket --db "$COPY" import "$T/export1"
 is "$STATUS:$OUT" "0:" "importing again records nothing"
-run ovticket --db "$T/copy.db" ingest "$F/alarms.ndjson"
+run ovticket --db "$COPY" ingest "$F/alarms.ndjson"
 is "$OUT" "" "ingesting the alarms after an import records nothing"
-run ovticket --db "$T/copy.db" open --customer x --severity normal --summary y
+run ovticket --db "$COPY" open --customer x --severity normal --summary y
 is "$(jq -r .ticket <<<"$OUT")" 5 "new ticket numbers follow the imported ones"
 
 # import rejects bad ticket records one by one.

@@ -4,6 +4,7 @@
 # tickets, all in the background at once, give the same tickets as one
 # ingest run alone.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/ovticket-db.sh"
 
 F=$TOP/tests/fixtures/ovticket
 awk -v n=3000 -v fps=300 -f "$F/gen-alarms.awk" >"$T/all.ndjson"
@@ -22,29 +23,31 @@ done
 is "$(cat "$T"/slice?.ndjson | wc -l)" 6000 "each alarm is in two slices"
 
 # The reference: one process alone.
-ovticket --db "$T/ref.db" ingest "$T/all.ndjson" >/dev/null
+REF=$(test_db ref) || exit 1
+DB=$(test_db t) || exit 1
+ovticket --db "$REF" ingest "$T/all.ndjson" >/dev/null
 
 engineer() { # engineer NAME COUNT: opens tickets and notes each one
 	local name=$1 count=$2 k id
 	for ((k = 0; k < count; k++)); do
-		id=$(ovticket --db "$T/t.db" open --customer "$name" \
+		id=$(ovticket --db "$DB" open --customer "$name" \
 			--severity normal --summary "call $k" --by "$name" |
 			jq -r .ticket) || return 1
-		ovticket --db "$T/t.db" note --text "called back $k" \
+		ovticket --db "$DB" note --text "called back $k" \
 			--by "$name" "$id" >/dev/null || return 1
 	done
 }
 
 pids=()
-ovticket --db "$T/t.db" ingest "$T/all.ndjson" >"$T/out.all" 2>"$T/err.all" &
+ovticket --db "$DB" ingest "$T/all.ndjson" >"$T/out.all" 2>"$T/err.all" &
 pids+=($!)
 for i in 0 1 2 3; do
 	if ((i % 2)); then
 		# Through a pipe: ingest commits whenever the pipe is empty.
-		cat "$T/slice$i.ndjson" | ovticket --db "$T/t.db" ingest \
+		cat "$T/slice$i.ndjson" | ovticket --db "$DB" ingest \
 			>"$T/out.$i" 2>"$T/err.$i" &
 	else
-		ovticket --db "$T/t.db" ingest "$T/slice$i.ndjson" \
+		ovticket --db "$DB" ingest "$T/slice$i.ndjson" \
 			>"$T/out.$i" 2>"$T/err.$i" &
 	fi
 	pids+=($!)
@@ -70,26 +73,26 @@ signature() { # signature DB: "fingerprint action time" of every alarm event
 		| .[] | select($fp[.ticket | tostring] != null)
 		| "\($fp[.ticket | tostring]) \(.action) \(.time)"' | sort
 }
-signature "$T/ref.db" >"$T/sig.ref"
-signature "$T/t.db" >"$T/sig.t"
+signature "$REF" >"$T/sig.ref"
+signature "$DB" >"$T/sig.t"
 is "$(wc -l <"$T/sig.t")" "$(wc -l <"$T/sig.ref")" \
 	"as many alarm events as one process alone"
 cmp -s "$T/sig.ref" "$T/sig.t"
 ok $? "alarm events identical to one process alone"
 is "$(cat "$T"/out.[0-3] "$T/out.all" | wc -l)" "$(wc -l <"$T/sig.ref")" \
 	"each alarm event written once across the processes"
-is "$(ovticket --db "$T/t.db" list --channel alarm | wc -l)" 300 \
+is "$(ovticket --db "$DB" list --channel alarm | wc -l)" 300 \
 	"one ticket per fingerprint"
 
 # Engineer events: every ticket opened and noted.
-run ovticket --db "$T/t.db" export
+run ovticket --db "$DB" export
 is "$(jq -r 'select(.action == "opened" and .channel == "phone") | .customer' \
 	<<<"$OUT" | sort | uniq -c | awk '{print $1 $2}' | tr '\n' ' ')" \
 	"15alice 15bob " "every engineer's ticket recorded"
 is "$(jq -r 'select(.action == "note") | .by' <<<"$OUT" | wc -l)" 30 \
 	"every note recorded"
-is "$(sqlite3 "$T/t.db" 'SELECT count(*) FROM tickets t WHERE t.events !=
+is "$(db_sql "$DB" 'SELECT count(*) FROM tickets t WHERE t.events !=
 	(SELECT count(*) FROM events e WHERE e.ticket = t.id)')" 0 \
 	"ticket states agree with their events"
-is "$(sqlite3 "$T/t.db" 'PRAGMA integrity_check')" ok "integrity_check"
+is "$(db_integrity "$DB")" ok "integrity_check"
 done_testing

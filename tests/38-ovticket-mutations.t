@@ -3,18 +3,22 @@
 # run sees the same input) through ingest and import: no crash, exit
 # status 0 or 1, every bad line reported, and a consistent database.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/ovticket-db.sh"
 
 F=$TOP/tests/fixtures/ovticket
-export OV_DB=$T/t.db
+OV_DB=$(test_db t) || exit 1
+export OV_DB
+COPY=$(test_db copy) || exit 1
 ovticket ingest "$F/alarms.ndjson" >/dev/null 2>&1
 ovticket export >"$T/tickets.ndjson"
 cat "$F/alarms.ndjson" "$T/tickets.ndjson" >"$T/seed.ndjson"
 
 consistent() { # consistent DB: prints what is wrong, nothing when all is well
-	sqlite3 "$1" "
+	db_sql "$1" "
 	SELECT 'ticket ' || id || ' has ' || events || ' events in its state'
 	FROM tickets t WHERE events !=
-		(SELECT count(*) FROM events e WHERE e.ticket = t.id);
+		(SELECT count(*) FROM events e WHERE e.ticket = t.id)
+	UNION ALL
 	SELECT 'ticket ' || id || ' has no opened event' FROM tickets t
 	WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.ticket = t.id
 		AND e.action = 'opened');"
@@ -38,7 +42,7 @@ for seed in 1 2 3; do
 			"$([ -s "$T/out" ] && echo 'ticket ')" \
 			"$cmd seed $seed: output is ticket records only"
 	done
-	is "$(sqlite3 "$OV_DB" 'PRAGMA integrity_check')" ok \
+	is "$(db_integrity "$OV_DB")" ok \
 		"seed $seed: integrity_check"
 	is "$(consistent "$OV_DB")" "" "seed $seed: states match events"
 done
@@ -47,6 +51,6 @@ done
 run ovticket export
 is "$STATUS" 0 "export after the mutations"
 is "$(jq -r .kind <<<"$OUT" | sort -u)" ticket "export is valid JSON records"
-run ovticket --db "$T/copy.db" import <<<"$OUT"
+run ovticket --db "$COPY" import <<<"$OUT"
 is "$STATUS" 0 "export after the mutations imports cleanly"
 done_testing

@@ -278,93 +278,107 @@ next_state(struct tk_ticket *t, const struct tk_event *ev)
 	t->events++;
 }
 
-/* Inserts the ticket row of an "opened" event; returns the constraint
- * error code, or SQLITE_DONE. */
-static int
+/* Inserts the ticket row of an "opened" event, with the id the event
+ * asks for (import) or a new one; returns TK_DONE or TK_CONSTRAINT. */
+static enum tk_step_result
 insert_ticket(struct tk_store *st, struct tk_event *ev)
 {
-	sqlite3_stmt *s = tk_stmt(st, TK_STMT_INSERT_TICKET,
+	bool own_id = ev->ticket > 0;
+	struct tk_query *q = own_id ?
+	    tk_stmt(st, TK_STMT_INSERT_TICKET_ID,
 	    "INSERT INTO tickets (id, customer, deployment, severity, channel,"
 	    " summary, fingerprint, state, is_open, opened, updated, events)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'new', 1, ?8, ?8, 1)");
-	int rc;
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'new', 1, ?8, ?8, 1)"
+	    " RETURNING id") :
+	    tk_stmt(st, TK_STMT_INSERT_TICKET,
+	    "INSERT INTO tickets (customer, deployment, severity, channel,"
+	    " summary, fingerprint, state, is_open, opened, updated, events)"
+	    " VALUES (?2, ?3, ?4, ?5, ?6, ?7, 'new', 1, ?8, ?8, 1)"
+	    " RETURNING id");
+	enum tk_step_result rc;
 
-	if (ev->ticket > 0)
-		sqlite3_bind_int64(s, 1, ev->ticket);
-	tk_bind_text(s, 2, ev->customer);
-	tk_bind_text(s, 3, ev->deployment);
-	tk_bind_text(s, 4, ev->severity);
-	tk_bind_text(s, 5, ev->channel);
-	tk_bind_text(s, 6, ev->summary);
-	tk_bind_text(s, 7, ev->fingerprint);
-	sqlite3_bind_int64(s, 8, ev->time);
-	rc = tk_step(st, s, "cannot record the ticket");
-	sqlite3_reset(s);
-	if (rc == SQLITE_DONE)
-		ev->ticket = sqlite3_last_insert_rowid(st->db);
+	if (own_id)
+		tk_bind_int(q, 1, ev->ticket);
+	tk_bind_text(q, 2, ev->customer);
+	tk_bind_text(q, 3, ev->deployment);
+	tk_bind_text(q, 4, ev->severity);
+	tk_bind_text(q, 5, ev->channel);
+	tk_bind_text(q, 6, ev->summary);
+	tk_bind_text(q, 7, ev->fingerprint);
+	tk_bind_int(q, 8, ev->time);
+	rc = tk_step(q, "cannot record the ticket");
+	if (rc == TK_ROW) {
+		ev->ticket = tk_column_int(q, 0);
+		rc = TK_DONE;
+	}
+	tk_query_reset(q);
+	if (rc == TK_DONE && own_id && st->dialect->after_own_id != NULL)
+		tk_exec(st, st->dialect->after_own_id,
+		    "cannot record the ticket");
 	return rc;
 }
 
-static int
+static enum tk_step_result
 insert_event(struct tk_store *st, struct tk_event *ev, const char *key)
 {
-	sqlite3_stmt *s = tk_stmt(st, TK_STMT_INSERT_EVENT,
+	struct tk_query *q = tk_stmt(st, TK_STMT_INSERT_EVENT,
 	    "INSERT INTO events (ticket, time, action, actor, text, public,"
 	    " severity, assignee, minutes, fingerprint, customer, deployment,"
 	    " channel, summary, alarm_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-	    " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
-	int rc;
+	    " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) RETURNING id");
+	bool opened = ev->action == TK_OPENED;
+	enum tk_step_result rc;
 
-	sqlite3_bind_int64(s, 1, ev->ticket);
-	sqlite3_bind_int64(s, 2, ev->time);
-	tk_bind_text(s, 3, tk_action_name(ev->action));
-	tk_bind_text(s, 4, ev->by);
-	tk_bind_text(s, 5, ev->text);
+	tk_bind_int(q, 1, ev->ticket);
+	tk_bind_int(q, 2, ev->time);
+	tk_bind_text(q, 3, tk_action_name(ev->action));
+	tk_bind_text(q, 4, ev->by);
+	tk_bind_text(q, 5, ev->text);
 	if (ev->action == TK_NOTE)
-		sqlite3_bind_int(s, 6, ev->is_public);
-	tk_bind_text(s, 7, ev->severity);
-	tk_bind_text(s, 8, ev->to);
+		tk_bind_int(q, 6, ev->is_public);
+	tk_bind_text(q, 7, ev->severity);
+	tk_bind_text(q, 8, ev->to);
 	if (ev->action == TK_WORKLOG)
-		sqlite3_bind_int64(s, 9, ev->minutes);
-	tk_bind_text(s, 10, ev->fingerprint);
-	if (ev->action == TK_OPENED) {
-		tk_bind_text(s, 11, ev->customer);
-		tk_bind_text(s, 12, ev->deployment);
-		tk_bind_text(s, 13, ev->channel);
-		tk_bind_text(s, 14, ev->summary);
+		tk_bind_int(q, 9, ev->minutes);
+	tk_bind_text(q, 10, ev->fingerprint);
+	tk_bind_text(q, 11, opened ? ev->customer : NULL);
+	tk_bind_text(q, 12, opened ? ev->deployment : NULL);
+	tk_bind_text(q, 13, opened ? ev->channel : NULL);
+	tk_bind_text(q, 14, opened ? ev->summary : NULL);
+	tk_bind_text(q, 15, key);
+	rc = tk_step(q, "cannot record the event");
+	if (rc == TK_ROW) {
+		ev->id = tk_column_int(q, 0);
+		rc = TK_DONE;
 	}
-	tk_bind_text(s, 15, key);
-	rc = tk_step(st, s, "cannot record the event");
-	sqlite3_reset(s);
-	if (rc == SQLITE_DONE)
-		ev->id = sqlite3_last_insert_rowid(st->db);
+	tk_query_reset(q);
 	return rc;
 }
 
-static int
+static enum tk_step_result
 update_ticket(struct tk_store *st, const struct tk_ticket *t)
 {
-	sqlite3_stmt *s = tk_stmt(st, TK_STMT_UPDATE_TICKET,
+	struct tk_query *q = tk_stmt(st, TK_STMT_UPDATE_TICKET,
 	    "UPDATE tickets SET severity = ?2, assignee = ?3, state = ?4,"
 	    " is_open = ?5, pending = ?6, acknowledged = ?7, updated = ?8,"
 	    " resolved = ?9, closed = ?10, worklog_minutes = ?11, events = ?12"
 	    " WHERE id = ?1");
-	int rc;
+	enum tk_step_result rc;
 
-	sqlite3_bind_int64(s, 1, t->id);
-	tk_bind_text(s, 2, t->severity);
-	tk_bind_text(s, 3, t->assignee);
-	tk_bind_text(s, 4, t->state);
-	sqlite3_bind_int(s, 5, is_open(t));
-	sqlite3_bind_int(s, 6, t->pending);
-	sqlite3_bind_int(s, 7, t->acknowledged);
-	sqlite3_bind_int64(s, 8, t->updated);
-	tk_bind_time(s, 9, t->resolved);
-	tk_bind_time(s, 10, t->closed);
-	sqlite3_bind_int64(s, 11, t->worklog_minutes);
-	sqlite3_bind_int64(s, 12, t->events);
-	rc = tk_step(st, s, "cannot update the ticket");
-	sqlite3_reset(s);
+	tk_bind_int(q, 1, t->id);
+	tk_bind_text(q, 2, t->severity);
+	tk_bind_text(q, 3, t->assignee);
+	tk_bind_text(q, 4, t->state);
+	tk_bind_int(q, 5, is_open(t));
+	tk_bind_int(q, 6, t->pending);
+	tk_bind_int(q, 7, t->acknowledged);
+	tk_bind_int(q, 8, t->updated);
+	tk_bind_time(q, 9, t->resolved);
+	tk_bind_time(q, 10, t->closed);
+	tk_bind_int(q, 11, t->worklog_minutes);
+	tk_bind_int(q, 12, t->events);
+	rc = tk_step(q, "cannot update the ticket");
+	tk_query_reset(q);
 	return rc;
 }
 
@@ -372,16 +386,16 @@ update_ticket(struct tk_store *st, const struct tk_ticket *t)
 static int64_t
 other_open_ticket(struct tk_store *st, const char *fingerprint, int64_t self)
 {
-	sqlite3_stmt *s = tk_stmt(st, TK_STMT_OPEN_FINGERPRINT,
+	struct tk_query *q = tk_stmt(st, TK_STMT_OPEN_FINGERPRINT,
 	    "SELECT id FROM tickets WHERE fingerprint = ?1 AND is_open = 1"
 	    " AND fingerprint IS NOT NULL AND id != ?2");
 	int64_t id = 0;
 
-	tk_bind_text(s, 1, fingerprint);
-	sqlite3_bind_int64(s, 2, self);
-	if (tk_step(st, s, "cannot find a ticket") == SQLITE_ROW)
-		id = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+	tk_bind_text(q, 1, fingerprint);
+	tk_bind_int(q, 2, self);
+	if (tk_step(q, "cannot find a ticket") == TK_ROW)
+		id = tk_column_int(q, 0);
+	tk_query_reset(q);
 	return id;
 }
 
@@ -391,7 +405,7 @@ record_opened(struct tk_store *st, struct tk_event *ev, const char *key,
     char *err, size_t errsize)
 {
 	int64_t requested = ev->ticket;
-	int rc;
+	enum tk_step_result rc;
 
 	if (ev->fingerprint != NULL) {
 		int64_t other = other_open_ticket(st, ev->fingerprint, 0);
@@ -401,11 +415,11 @@ record_opened(struct tk_store *st, struct tk_event *ev, const char *key,
 			    "fingerprint %s is already open", other,
 			    ev->fingerprint);
 	}
-	if (insert_ticket(st, ev) != SQLITE_DONE)
+	if (insert_ticket(st, ev) != TK_DONE)
 		return reject(err, errsize, "ticket %" PRId64 " already "
 		    "exists", requested);
 	rc = insert_event(st, ev, key);
-	if (rc != SQLITE_DONE) {
+	if (rc != TK_DONE) {
 		ev->ticket = requested;
 		return TK_DUPLICATE;
 	}
@@ -447,9 +461,9 @@ record_event(struct tk_store *st, struct tk_event *ev, const char *key,
 		struct tk_ticket next = t;
 
 		next_state(&next, ev);
-		if (insert_event(st, ev, key) != SQLITE_DONE)
+		if (insert_event(st, ev, key) != TK_DONE)
 			res = TK_DUPLICATE;
-		else if (update_ticket(st, &next) != SQLITE_DONE)
+		else if (update_ticket(st, &next) != TK_DONE)
 			res = reject(err, errsize, "ticket %" PRId64 ": "
 			    "another ticket for the same alarm is open",
 			    t.id);
@@ -463,11 +477,11 @@ record_event(struct tk_store *st, struct tk_event *ev, const char *key,
 static void
 savepoint(struct tk_store *st, enum tk_stmt_id id, const char *sql)
 {
-	sqlite3_stmt *s = tk_stmt(st, id, sql);
+	struct tk_query *q = tk_stmt(st, id, sql);
 
-	if (tk_step(st, s, "cannot use a savepoint") != SQLITE_DONE)
+	if (tk_step(q, "cannot use a savepoint") != TK_DONE)
 		tk_db_die(st, "cannot use a savepoint");
-	sqlite3_reset(s);
+	tk_query_reset(q);
 }
 
 enum tk_result

@@ -27,31 +27,31 @@ tk_outbox_enqueue(struct tk_store *st, int64_t now, int64_t ticket,
     int64_t event, const char *route, const char *payload)
 {
 	bool own = begin_if_needed(st);
-	sqlite3_stmt *s = tk_stmt(st, TK_STMT_OUTBOX_ENQUEUE,
+	struct tk_query *q = tk_stmt(st, TK_STMT_OUTBOX_ENQUEUE,
 	    "INSERT INTO outbox (created, ticket, event, route, payload,"
 	    " next_attempt) VALUES (?1, ?2, ?3, ?4, ?5, ?1)"
-	    " ON CONFLICT (event, route) DO NOTHING");
-	bool added;
+	    " ON CONFLICT (event, route) DO NOTHING RETURNING id");
+	enum tk_step_result rc;
 
-	sqlite3_bind_int64(s, 1, now);
-	sqlite3_bind_int64(s, 2, ticket);
+	tk_bind_int(q, 1, now);
+	tk_bind_int(q, 2, ticket);
 	if (event > 0)
-		sqlite3_bind_int64(s, 3, event);
-	tk_bind_text(s, 4, route);
-	tk_bind_text(s, 5, payload);
-	if (tk_step(st, s, "cannot add to the outbox") != SQLITE_DONE)
+		tk_bind_int(q, 3, event);
+	tk_bind_text(q, 4, route);
+	tk_bind_text(q, 5, payload);
+	rc = tk_step(q, "cannot add to the outbox");
+	if (rc == TK_CONSTRAINT)
 		tk_db_die(st, "cannot add to the outbox");
-	added = sqlite3_changes(st->db) > 0;
-	sqlite3_reset(s);
+	tk_query_reset(q);
 	if (own)
 		tk_commit(st);
-	return added;
+	return rc == TK_ROW;
 }
 
 static char *
-dup_column(sqlite3_stmt *s, int i)
+dup_column(struct tk_query *q, int i)
 {
-	const char *v = (const char *)sqlite3_column_text(s, i);
+	const char *v = tk_column_text(q, i);
 	char *p;
 
 	if (v == NULL)
@@ -62,49 +62,59 @@ dup_column(sqlite3_stmt *s, int i)
 	return p;
 }
 
+/* The claim of tk_outbox_claim(), with the dialect's row lock in the inner
+ * SELECT. */
+static struct tk_query *
+claim_query(struct tk_store *st)
+{
+	char sql[1024];
+
+	snprintf(sql, sizeof sql,
+	    "UPDATE outbox SET claimed_by = ?2, claimed_at = ?1"
+	    " WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL"
+	    "  AND next_attempt <= ?1"
+	    "  AND (claimed_at IS NULL"
+	    "   OR claimed_at <= CAST(?1 AS BIGINT) - CAST(?3 AS BIGINT))"
+	    "  ORDER BY next_attempt, id LIMIT ?4%s)"
+	    " RETURNING id, created, ticket, event, route, payload, attempts,"
+	    " last_error", st->dialect->claim_lock);
+	return tk_query_new(st, sql);
+}
+
 /* Claims in one statement, so that two senders never get the same entry. */
 size_t
 tk_outbox_claim(struct tk_store *st, int64_t now, const char *claimer,
     int64_t lease, size_t limit, struct tk_outbox_entry **entries)
 {
 	bool own = begin_if_needed(st);
-	sqlite3_stmt *s;
+	struct tk_query *q = claim_query(st);
 	size_t n = 0, cap = 16;
 	struct tk_outbox_entry *e = calloc(cap, sizeof *e);
 
 	if (e == NULL)
 		ov_die(OV_EXIT_RESOURCE, "out of memory");
-	if (sqlite3_prepare_v2(st->db,
-	    "UPDATE outbox SET claimed_by = ?2, claimed_at = ?1"
-	    " WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL"
-	    "  AND next_attempt <= ?1"
-	    "  AND (claimed_at IS NULL OR claimed_at <= ?1 - ?3)"
-	    "  ORDER BY next_attempt, id LIMIT ?4)"
-	    " RETURNING id, created, ticket, event, route, payload, attempts,"
-	    " last_error", -1, &s, NULL) != SQLITE_OK)
-		tk_db_die(st, "cannot claim outbox entries");
-	sqlite3_bind_int64(s, 1, now);
-	tk_bind_text(s, 2, claimer);
-	sqlite3_bind_int64(s, 3, lease);
-	sqlite3_bind_int64(s, 4, (int64_t)limit);
-	while (tk_step(st, s, "cannot claim outbox entries") == SQLITE_ROW) {
+	tk_bind_int(q, 1, now);
+	tk_bind_text(q, 2, claimer);
+	tk_bind_int(q, 3, lease);
+	tk_bind_int(q, 4, (int64_t)limit);
+	while (tk_step(q, "cannot claim outbox entries") == TK_ROW) {
 		if (n == cap) {
 			cap *= 2;
 			e = realloc(e, cap * sizeof *e);
 			if (e == NULL)
 				ov_die(OV_EXIT_RESOURCE, "out of memory");
 		}
-		e[n].id = sqlite3_column_int64(s, 0);
-		e[n].created = sqlite3_column_int64(s, 1);
-		e[n].ticket = sqlite3_column_int64(s, 2);
-		e[n].event = sqlite3_column_int64(s, 3);
-		e[n].route = dup_column(s, 4);
-		e[n].payload = dup_column(s, 5);
-		e[n].attempts = sqlite3_column_int64(s, 6);
-		e[n].last_error = dup_column(s, 7);
+		e[n].id = tk_column_int(q, 0);
+		e[n].created = tk_column_int(q, 1);
+		e[n].ticket = tk_column_int(q, 2);
+		e[n].event = tk_column_int(q, 3);
+		e[n].route = dup_column(q, 4);
+		e[n].payload = dup_column(q, 5);
+		e[n].attempts = tk_column_int(q, 6);
+		e[n].last_error = dup_column(q, 7);
 		n++;
 	}
-	sqlite3_finalize(s);
+	tk_query_free(q);
 	if (own)
 		tk_commit(st);
 	*entries = e;
@@ -115,14 +125,14 @@ void
 tk_outbox_sent(struct tk_store *st, int64_t id, int64_t now)
 {
 	bool own = begin_if_needed(st);
-	sqlite3_stmt *s = tk_stmt(st, TK_STMT_OUTBOX_SENT,
+	struct tk_query *q = tk_stmt(st, TK_STMT_OUTBOX_SENT,
 	    "UPDATE outbox SET sent_at = ?2, claimed_by = NULL,"
 	    " claimed_at = NULL WHERE id = ?1");
 
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, now);
-	tk_step(st, s, "cannot mark an outbox entry sent");
-	sqlite3_reset(s);
+	tk_bind_int(q, 1, id);
+	tk_bind_int(q, 2, now);
+	tk_step(q, "cannot mark an outbox entry sent");
+	tk_query_reset(q);
 	if (own)
 		tk_commit(st);
 }
@@ -132,22 +142,27 @@ tk_outbox_failed(struct tk_store *st, int64_t id, int64_t now,
     const char *error)
 {
 	bool own = begin_if_needed(st);
-	sqlite3_stmt *s = tk_stmt(st, TK_STMT_OUTBOX_FAILED,
+	/* ?4 << attempts, at most ?5; the shift stops at 20 so that it
+	 * never overflows.  CASTs give PostgreSQL the parameters' types. */
+	struct tk_query *q = tk_stmt(st, TK_STMT_OUTBOX_FAILED,
 	    "UPDATE outbox SET attempts = attempts + 1, last_error = ?3,"
 	    " claimed_by = NULL, claimed_at = NULL,"
-	    " next_attempt = ?2 + min(?4 << min(attempts, 20), ?5)"
+	    " next_attempt = CAST(?2 AS BIGINT) + CASE"
+	    "  WHEN attempts >= 20 THEN CAST(?5 AS BIGINT)"
+	    "  WHEN (CAST(?4 AS BIGINT) << CAST(attempts AS INTEGER)) >"
+	    "   CAST(?5 AS BIGINT) THEN CAST(?5 AS BIGINT)"
+	    "  ELSE CAST(?4 AS BIGINT) << CAST(attempts AS INTEGER) END"
 	    " WHERE id = ?1 RETURNING next_attempt");
 	int64_t next = now;
 
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, now);
-	tk_bind_text(s, 3, error);
-	sqlite3_bind_int64(s, 4, BACKOFF_FIRST);
-	sqlite3_bind_int64(s, 5, BACKOFF_MAX);
-	if (tk_step(st, s, "cannot mark an outbox entry failed") ==
-	    SQLITE_ROW)
-		next = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+	tk_bind_int(q, 1, id);
+	tk_bind_int(q, 2, now);
+	tk_bind_text(q, 3, error);
+	tk_bind_int(q, 4, BACKOFF_FIRST);
+	tk_bind_int(q, 5, BACKOFF_MAX);
+	if (tk_step(q, "cannot mark an outbox entry failed") == TK_ROW)
+		next = tk_column_int(q, 0);
+	tk_query_reset(q);
 	if (own)
 		tk_commit(st);
 	return next;
@@ -156,15 +171,13 @@ tk_outbox_failed(struct tk_store *st, int64_t id, int64_t now,
 int64_t
 tk_outbox_unsent(struct tk_store *st)
 {
-	sqlite3_stmt *s;
+	struct tk_query *q = tk_query_new(st, "SELECT count(*) FROM outbox"
+	    " WHERE sent_at IS NULL");
 	int64_t n = 0;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM outbox"
-	    " WHERE sent_at IS NULL", -1, &s, NULL) != SQLITE_OK)
-		tk_db_die(st, "cannot count outbox entries");
-	if (tk_step(st, s, "cannot count outbox entries") == SQLITE_ROW)
-		n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	if (tk_step(q, "cannot count outbox entries") == TK_ROW)
+		n = tk_column_int(q, 0);
+	tk_query_free(q);
 	return n;
 }
 

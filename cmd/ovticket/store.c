@@ -1,14 +1,13 @@
 /*
- * The SQLite ticket store: opening, schema migrations, transactions, and
- * the queries that read tickets and events.  Recording events (tk_apply) is
- * in apply.c, the outbox in outbox.c.
+ * The ticket store, in SQLite or PostgreSQL: opening, schema migrations,
+ * transactions, and the queries that read tickets and events.  Recording
+ * events (tk_apply) is in apply.c, the outbox in outbox.c, the query layer
+ * in db.c.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-#include <sqlite3.h>
 
 #include "diag.h"
 #include "store_impl.h"
@@ -16,17 +15,23 @@
 /* How long a writer waits for another one before giving up (exit 3). */
 #define BUSY_TIMEOUT_MS 60000
 
+/* The PostgreSQL advisory lock that writers hold for a transaction, as
+ * SQLite's BEGIN IMMEDIATE does: "ovticket" in ASCII. */
+#define PG_WRITE_LOCK "7311142535129232500"
+
 const char *tk_db_option;
 
 /*
- * Schema migrations: step i brings a database from user_version i to i + 1.
- * Append new steps; never edit a released one, since databases in the field
- * have already run it.
+ * Schema migrations: step i brings a database from schema version i to
+ * i + 1.  Append new steps; never edit a released one, since databases in
+ * the field have already run it.  Both back ends share these texts: @ID@,
+ * @INT@, @NOW@ and @APPEND_ONLY@ stand for the dialect's own words (see
+ * expand()); on SQLite they expand to the text of the first release.
  */
 static const char *const migrations[TK_SCHEMA_VERSION] = {
 	/* 0 -> 1: tickets and their events. */
 	"CREATE TABLE tickets ("
-	" id INTEGER PRIMARY KEY,"
+	" id @ID@,"
 	" customer TEXT NOT NULL,"
 	" deployment TEXT,"
 	" severity TEXT NOT NULL CHECK (severity IN ('critical', 'normal')),"
@@ -36,31 +41,31 @@ static const char *const migrations[TK_SCHEMA_VERSION] = {
 	" fingerprint TEXT,"
 	" assignee TEXT,"
 	" state TEXT NOT NULL,"
-	" is_open INTEGER NOT NULL,"
-	" pending INTEGER NOT NULL DEFAULT 0,"
-	" acknowledged INTEGER NOT NULL DEFAULT 0,"
-	" opened INTEGER NOT NULL,"
-	" updated INTEGER NOT NULL,"
-	" resolved INTEGER,"
-	" closed INTEGER,"
-	" worklog_minutes INTEGER NOT NULL DEFAULT 0,"
-	" events INTEGER NOT NULL DEFAULT 0);"
+	" is_open @INT@ NOT NULL,"
+	" pending @INT@ NOT NULL DEFAULT 0,"
+	" acknowledged @INT@ NOT NULL DEFAULT 0,"
+	" opened @INT@ NOT NULL,"
+	" updated @INT@ NOT NULL,"
+	" resolved @INT@,"
+	" closed @INT@,"
+	" worklog_minutes @INT@ NOT NULL DEFAULT 0,"
+	" events @INT@ NOT NULL DEFAULT 0);"
 	/* At most one open ticket per alarm fingerprint. */
 	"CREATE UNIQUE INDEX tickets_open_fingerprint ON tickets (fingerprint)"
 	" WHERE is_open = 1 AND fingerprint IS NOT NULL;"
 	"CREATE INDEX tickets_fingerprint ON tickets (fingerprint, opened);"
 	"CREATE INDEX tickets_customer ON tickets (customer);"
 	"CREATE TABLE events ("
-	" id INTEGER PRIMARY KEY,"
-	" ticket INTEGER NOT NULL REFERENCES tickets (id),"
-	" time INTEGER NOT NULL,"
+	" id @ID@,"
+	" ticket @INT@ NOT NULL REFERENCES tickets (id),"
+	" time @INT@ NOT NULL,"
 	" action TEXT NOT NULL,"
 	" actor TEXT,"
 	" text TEXT,"
-	" public INTEGER,"
+	" public @INT@,"
 	" severity TEXT,"
 	" assignee TEXT,"
-	" minutes INTEGER,"
+	" minutes @INT@,"
 	" fingerprint TEXT,"
 	" customer TEXT,"
 	" deployment TEXT,"
@@ -69,40 +74,80 @@ static const char *const migrations[TK_SCHEMA_VERSION] = {
 	/* fingerprint|time|state of the alarm transition behind the event:
 	 * the same transition is never recorded twice. */
 	" alarm_key TEXT UNIQUE,"
-	" recorded INTEGER NOT NULL"
-	"  DEFAULT (CAST(strftime('%s', 'now') AS INTEGER)));"
+	" recorded @INT@ NOT NULL"
+	"  DEFAULT (@NOW@));"
 	"CREATE INDEX events_time ON events (time, id);"
 	"CREATE INDEX events_ticket ON events (ticket, time, id);"
-	"CREATE TRIGGER events_no_update BEFORE UPDATE ON events"
-	" BEGIN SELECT RAISE(ABORT, 'ticket events are append-only'); END;"
-	"CREATE TRIGGER events_no_delete BEFORE DELETE ON events"
-	" BEGIN SELECT RAISE(ABORT, 'ticket events are append-only'); END;",
+	"@APPEND_ONLY@",
 
 	/* 1 -> 2: the notification outbox. */
 	"CREATE TABLE outbox ("
-	" id INTEGER PRIMARY KEY,"
-	" created INTEGER NOT NULL,"
-	" ticket INTEGER NOT NULL REFERENCES tickets (id),"
-	" event INTEGER REFERENCES events (id),"
+	" id @ID@,"
+	" created @INT@ NOT NULL,"
+	" ticket @INT@ NOT NULL REFERENCES tickets (id),"
+	" event @INT@ REFERENCES events (id),"
 	" route TEXT NOT NULL,"
 	" payload TEXT NOT NULL,"
-	" attempts INTEGER NOT NULL DEFAULT 0,"
-	" next_attempt INTEGER NOT NULL,"
-	" sent_at INTEGER,"
+	" attempts @INT@ NOT NULL DEFAULT 0,"
+	" next_attempt @INT@ NOT NULL,"
+	" sent_at @INT@,"
 	" last_error TEXT,"
 	" claimed_by TEXT,"
-	" claimed_at INTEGER,"
+	" claimed_at @INT@,"
 	" UNIQUE (event, route));"
 	"CREATE INDEX outbox_due ON outbox (next_attempt)"
 	" WHERE sent_at IS NULL;",
 };
 
+const struct tk_dialect tk_sqlite_dialect = {
+	.name = "SQLite",
+	.id_column = "INTEGER PRIMARY KEY",
+	.int_type = "INTEGER",
+	.now = "CAST(strftime('%s', 'now') AS INTEGER)",
+	.append_only =
+	"CREATE TRIGGER events_no_update BEFORE UPDATE ON events"
+	" BEGIN SELECT RAISE(ABORT, 'ticket events are append-only'); END;"
+	"CREATE TRIGGER events_no_delete BEFORE DELETE ON events"
+	" BEGIN SELECT RAISE(ABORT, 'ticket events are append-only'); END;",
+	.claim_lock = "",
+	.after_own_id = NULL,
+};
+
+const struct tk_dialect tk_pg_dialect = {
+	.name = "PostgreSQL",
+	.id_column = "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
+	.int_type = "BIGINT",
+	.now = "CAST(extract(epoch FROM now()) AS BIGINT)",
+	.append_only =
+	"CREATE FUNCTION events_append_only() RETURNS trigger"
+	" LANGUAGE plpgsql AS"
+	" $$BEGIN RAISE EXCEPTION 'ticket events are append-only'; END$$;"
+	"CREATE TRIGGER events_no_update BEFORE UPDATE OR DELETE ON events"
+	" FOR EACH ROW EXECUTE FUNCTION events_append_only();",
+	/* Another sender's claimed rows are skipped, not waited for. */
+	.claim_lock = " FOR UPDATE SKIP LOCKED",
+	/* A ticket given its id (import) leaves the identity behind. */
+	.after_own_id = "SELECT setval(pg_get_serial_sequence('tickets',"
+	" 'id'), (SELECT max(id) FROM tickets))",
+};
+
 void
 tk_db_die(struct tk_store *st, const char *what)
 {
-	int code = sqlite3_errcode(st->db) & 0xff;
-	int sys = sqlite3_system_errno(st->db);
+	int code, sys;
+	char msg[1024];
+	size_t n;
 
+	if (st->pg != NULL || st->db == NULL) {
+		snprintf(msg, sizeof msg, "%s",
+		    st->pg ? PQerrorMessage(st->pg) : "no connection");
+		n = strlen(msg);
+		while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+			msg[--n] = '\0';
+		ov_die(OV_EXIT_RESOURCE, "%s: %s: %s", st->path, what, msg);
+	}
+	code = sqlite3_errcode(st->db) & 0xff;
+	sys = sqlite3_system_errno(st->db);
 	/* SQLite reports only "disk I/O error"; the system error tells
 	 * which one ("File too large", "No space left on device"). */
 	if (sys != 0 && (code == SQLITE_IOERR || code == SQLITE_FULL ||
@@ -121,7 +166,7 @@ tk_db_path(void)
 	if (p == NULL || *p == '\0')
 		p = getenv("OV_DB");
 	if (p == NULL || *p == '\0')
-		ov_usage_error("no database: give --db FILE or set OV_DB");
+		ov_usage_error("no database: give --db FILE|URI or set OV_DB");
 	return p;
 }
 
@@ -131,75 +176,80 @@ tk_store_path(const struct tk_store *st)
 	return st->path;
 }
 
-void
-tk_exec(struct tk_store *st, const char *sql, const char *what)
+/* Returns a migration with the dialect's words in place of @NAME@; free
+ * it. */
+static char *
+expand(const struct tk_dialect *d, const char *tmpl)
 {
-	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		tk_db_die(st, what);
-}
+	static const char *const names[] = { "@ID@", "@INT@", "@NOW@",
+	    "@APPEND_ONLY@" };
+	const char *words[] = { d->id_column, d->int_type, d->now,
+	    d->append_only };
+	struct ov_buf b = { 0 };
 
-sqlite3_stmt *
-tk_stmt(struct tk_store *st, enum tk_stmt_id id, const char *sql)
-{
-	sqlite3_stmt *s = st->stmts[id];
+	for (const char *p = tmpl; *p != '\0';) {
+		size_t i;
 
-	if (s != NULL) {
-		sqlite3_reset(s);
-		sqlite3_clear_bindings(s);
-		return s;
+		for (i = 0; i < 4; i++)
+			if (strncmp(p, names[i], strlen(names[i])) == 0)
+				break;
+		if (i < 4) {
+			ov_buf_adds(&b, words[i]);
+			p += strlen(names[i]);
+		} else {
+			ov_buf_addc(&b, *p++);
+		}
 	}
-	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s,
-	    NULL) != SQLITE_OK)
-		tk_db_die(st, "cannot prepare a query");
-	st->stmts[id] = s;
-	return s;
+	ov_buf_addc(&b, '\0');
+	return b.data;
 }
 
-int
-tk_step(struct tk_store *st, sqlite3_stmt *s, const char *what)
-{
-	int rc = sqlite3_step(s);
-
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE &&
-	    (rc & 0xff) != SQLITE_CONSTRAINT)
-		tk_db_die(st, what);
-	return rc;
-}
-
-void
-tk_bind_text(sqlite3_stmt *s, int i, const char *v)
-{
-	if (v == NULL)
-		sqlite3_bind_null(s, i);
-	else
-		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
-}
-
-void
-tk_bind_time(sqlite3_stmt *s, int i, int64_t t)
-{
-	if (t == TK_NO_TIME)
-		sqlite3_bind_null(s, i);
-	else
-		sqlite3_bind_int64(s, i, t);
-}
-
+/* Reads the schema version: SQLite's user_version, or the one row of the
+ * schema_version table in PostgreSQL (0 when it is missing). */
 static int64_t
-user_version(struct tk_store *st)
+schema_version(struct tk_store *st)
 {
-	sqlite3_stmt *s;
-	int64_t v;
+	struct tk_query *q;
+	int64_t v = 0;
 
-	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) !=
-	    SQLITE_OK)
-		tk_db_die(st, "cannot read the schema version");
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_finalize(s);
-		tk_db_die(st, "cannot read the schema version");
+	if (st->pg != NULL) {
+		/* pg_tables, not to_regclass(): the catalog cache may not yet
+		 * see a table that another migration has just committed. */
+		q = tk_query_new(st, "SELECT count(*) FROM pg_tables WHERE"
+		    " schemaname = current_schema()"
+		    " AND tablename = 'schema_version'");
+		if (tk_step(q, "cannot read the schema version") == TK_ROW &&
+		    tk_column_int(q, 0) > 0) {
+			tk_query_free(q);
+			q = tk_query_new(st, "SELECT max(version) FROM"
+			    " schema_version");
+		} else {
+			tk_query_free(q);
+			return 0;
+		}
+	} else {
+		q = tk_query_new(st, "PRAGMA user_version");
 	}
-	v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	if (tk_step(q, "cannot read the schema version") == TK_ROW)
+		v = tk_column_int(q, 0);
+	tk_query_free(q);
 	return v;
+}
+
+static void
+set_schema_version(struct tk_store *st, int64_t v)
+{
+	char sql[160];
+
+	if (st->pg != NULL)
+		snprintf(sql, sizeof sql, "CREATE TABLE IF NOT EXISTS "
+		    "schema_version (version INTEGER NOT NULL);"
+		    "DELETE FROM schema_version;"
+		    "INSERT INTO schema_version VALUES (%lld)", (long long)v);
+	else
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %lld",
+		    (long long)v);
+	tk_exec(st, sql, "cannot migrate the schema");
 }
 
 static void
@@ -217,19 +267,19 @@ static void
 migrate(struct tk_store *st)
 {
 	int64_t v;
-	char sql[64];
 
 	tk_begin(st);
-	v = user_version(st);
+	v = schema_version(st);
 	check_version(st, v);
 	for (; v < TK_SCHEMA_VERSION; v++) {
+		char *sql = expand(st->dialect, migrations[v]);
+
 		ov_note(1, "%s: migrating schema from version %lld to %lld",
 		    st->path, (long long)v, (long long)v + 1);
-		tk_exec(st, migrations[v], "cannot migrate the schema");
+		tk_exec(st, sql, "cannot migrate the schema");
+		free(sql);
 	}
-	snprintf(sql, sizeof sql, "PRAGMA user_version = %d",
-	    TK_SCHEMA_VERSION);
-	tk_exec(st, sql, "cannot migrate the schema");
+	set_schema_version(st, TK_SCHEMA_VERSION);
 	tk_commit(st);
 }
 
@@ -247,52 +297,76 @@ missing_file(const char *path)
 static void
 set_journal_mode(struct tk_store *st)
 {
-	sqlite3_stmt *s;
+	struct tk_query *q = tk_query_new(st, "PRAGMA journal_mode");
 	bool wal;
 
-	if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode", -1, &s, NULL) !=
-	    SQLITE_OK || sqlite3_step(s) != SQLITE_ROW)
+	if (tk_step(q, "cannot read the journal mode") != TK_ROW)
 		tk_db_die(st, "cannot read the journal mode");
-	wal = strcmp((const char *)sqlite3_column_text(s, 0), "wal") == 0;
-	sqlite3_finalize(s);
+	wal = strcmp(tk_column_text(q, 0), "wal") == 0;
+	tk_query_free(q);
 	if (!wal && !st->readonly)
 		tk_exec(st, "PRAGMA journal_mode = WAL",
 		    "cannot set WAL journal mode");
 }
 
-struct tk_store *
-tk_store_open(const char *path, int flags)
+static void
+open_sqlite(struct tk_store *st, int flags)
 {
-	struct tk_store *st = calloc(1, sizeof *st);
 	int oflags = SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
-	int64_t v;
 
-	if (st == NULL)
-		ov_die(OV_EXIT_RESOURCE, "out of memory");
-	st->path = path;
-	st->readonly = (flags & TK_OPEN_READONLY) != 0;
-	if (!(flags & TK_OPEN_CREATE) && missing_file(path))
+	if (!(flags & TK_OPEN_CREATE) && missing_file(st->path))
 		ov_die(OV_EXIT_RESOURCE, "%s: database not found; ingest "
-		    "alarms or open a ticket to create it", path);
+		    "alarms or open a ticket to create it", st->path);
 	if (st->readonly)
 		oflags |= SQLITE_OPEN_READONLY;
 	else
 		oflags |= SQLITE_OPEN_READWRITE |
 		    ((flags & TK_OPEN_CREATE) ? SQLITE_OPEN_CREATE : 0);
-	if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK)
+	if (sqlite3_open_v2(st->path, &st->db, oflags, NULL) != SQLITE_OK)
 		tk_db_die(st, "cannot open database");
 	sqlite3_extended_result_codes(st->db, 1);
 	/* A "file:…?mode=ro" URI makes the connection read-only too. */
 	if (sqlite3_db_readonly(st->db, "main") == 1)
 		st->readonly = true;
 	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
-	v = user_version(st);
-	check_version(st, v);
+}
+
+/* SQLite's settings, once the schema version is known to be readable. */
+static void
+setup_sqlite(struct tk_store *st)
+{
 	set_journal_mode(st);
 	tk_exec(st, "PRAGMA foreign_keys = ON", "cannot enable foreign keys");
 	/* In WAL mode FULL syncs the log at each commit, so a recorded event
 	 * survives a power loss, not only a crash. */
 	tk_exec(st, "PRAGMA synchronous = FULL", "cannot set synchronous");
+}
+
+struct tk_store *
+tk_store_open(const char *path, int flags)
+{
+	struct tk_store *st = calloc(1, sizeof *st);
+	int64_t v;
+
+	if (st == NULL)
+		ov_die(OV_EXIT_RESOURCE, "out of memory");
+	st->path = path;
+	st->readonly = (flags & TK_OPEN_READONLY) != 0;
+	if (tk_is_pg_uri(path)) {
+		st->dialect = &tk_pg_dialect;
+		tk_pg_connect(st);
+	} else {
+		st->dialect = &tk_sqlite_dialect;
+		open_sqlite(st, flags);
+	}
+	v = schema_version(st);
+	check_version(st, v);
+	if (st->pg == NULL)
+		setup_sqlite(st);
+	else if (v == 0 && !(flags & TK_OPEN_CREATE))
+		ov_die(OV_EXIT_RESOURCE, "%s: no ticket tables in this "
+		    "database; ingest alarms or open a ticket to create them",
+		    path);
 	if (v < TK_SCHEMA_VERSION) {
 		if (st->readonly)
 			ov_die(OV_EXIT_RESOURCE, "%s: database schema version "
@@ -316,19 +390,26 @@ tk_store_close(struct tk_store *st)
 	if (st == NULL)
 		return;
 	for (size_t i = 0; i < TK_STMT_COUNT; i++)
-		sqlite3_finalize(st->stmts[i]);
+		tk_query_free(st->stmts[i]);
 	for (size_t i = 0; i < 16; i++)
-		sqlite3_finalize(st->event_queries[i]);
-	if (st->in_transaction)
+		tk_query_free(st->event_queries[i]);
+	if (st->in_transaction && st->pg == NULL)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-	sqlite3_close(st->db);
+	if (st->pg != NULL)
+		PQfinish(st->pg);	/* the server rolls back */
+	else
+		sqlite3_close(st->db);
 	free(st);
 }
 
 void
 tk_begin(struct tk_store *st)
 {
-	tk_exec(st, "BEGIN IMMEDIATE", "cannot start a transaction");
+	if (st->pg != NULL)
+		tk_exec(st, "BEGIN; SELECT pg_advisory_xact_lock("
+		    PG_WRITE_LOCK ")", "cannot start a transaction");
+	else
+		tk_exec(st, "BEGIN IMMEDIATE", "cannot start a transaction");
 	st->in_transaction = true;
 }
 
@@ -354,18 +435,12 @@ tk_filter_init(struct tk_filter *f)
 	f->until = TK_NO_TIME;
 }
 
-static const char *
-column_text(sqlite3_stmt *s, int i)
-{
-	return (const char *)sqlite3_column_text(s, i);
-}
-
 static int64_t
-column_time(sqlite3_stmt *s, int i)
+column_time(struct tk_query *q, int i)
 {
-	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+	if (tk_column_null(q, i))
 		return TK_NO_TIME;
-	return sqlite3_column_int64(s, i);
+	return tk_column_int(q, i);
 }
 
 #define TICKET_COLUMNS \
@@ -375,25 +450,25 @@ column_time(sqlite3_stmt *s, int i)
 
 /* Fills t from a row of TICKET_COLUMNS; the strings are borrowed. */
 static void
-ticket_from_row(sqlite3_stmt *s, struct tk_ticket *t)
+ticket_from_row(struct tk_query *q, struct tk_ticket *t)
 {
-	t->id = sqlite3_column_int64(s, 0);
-	t->customer = column_text(s, 1);
-	t->deployment = column_text(s, 2);
-	t->severity = column_text(s, 3);
-	t->channel = column_text(s, 4);
-	t->summary = column_text(s, 5);
-	t->fingerprint = column_text(s, 6);
-	t->assignee = column_text(s, 7);
-	t->state = column_text(s, 8);
-	t->pending = sqlite3_column_int(s, 9) != 0;
-	t->acknowledged = sqlite3_column_int(s, 10) != 0;
-	t->opened = sqlite3_column_int64(s, 11);
-	t->updated = sqlite3_column_int64(s, 12);
-	t->resolved = column_time(s, 13);
-	t->closed = column_time(s, 14);
-	t->worklog_minutes = sqlite3_column_int64(s, 15);
-	t->events = sqlite3_column_int64(s, 16);
+	t->id = tk_column_int(q, 0);
+	t->customer = tk_column_text(q, 1);
+	t->deployment = tk_column_text(q, 2);
+	t->severity = tk_column_text(q, 3);
+	t->channel = tk_column_text(q, 4);
+	t->summary = tk_column_text(q, 5);
+	t->fingerprint = tk_column_text(q, 6);
+	t->assignee = tk_column_text(q, 7);
+	t->state = tk_column_text(q, 8);
+	t->pending = tk_column_int(q, 9) != 0;
+	t->acknowledged = tk_column_int(q, 10) != 0;
+	t->opened = tk_column_int(q, 11);
+	t->updated = tk_column_int(q, 12);
+	t->resolved = column_time(q, 13);
+	t->closed = column_time(q, 14);
+	t->worklog_minutes = tk_column_int(q, 15);
+	t->events = tk_column_int(q, 16);
 }
 
 static const char *
@@ -412,16 +487,16 @@ dup(const char *s)
 bool
 tk_ticket_get(struct tk_store *st, int64_t id, struct tk_ticket *t)
 {
-	sqlite3_stmt *s = tk_stmt(st, TK_STMT_GET_TICKET,
+	struct tk_query *q = tk_stmt(st, TK_STMT_GET_TICKET,
 	    "SELECT " TICKET_COLUMNS " FROM tickets WHERE id = ?1");
 
 	memset(t, 0, sizeof *t);
-	sqlite3_bind_int64(s, 1, id);
-	if (tk_step(st, s, "cannot read a ticket") != SQLITE_ROW) {
-		sqlite3_reset(s);
+	tk_bind_int(q, 1, id);
+	if (tk_step(q, "cannot read a ticket") != TK_ROW) {
+		tk_query_reset(q);
 		return false;
 	}
-	ticket_from_row(s, t);
+	ticket_from_row(q, t);
 	t->customer = dup(t->customer);
 	t->deployment = dup(t->deployment);
 	t->severity = dup(t->severity);
@@ -430,7 +505,7 @@ tk_ticket_get(struct tk_store *st, int64_t id, struct tk_ticket *t)
 	t->fingerprint = dup(t->fingerprint);
 	t->assignee = dup(t->assignee);
 	t->state = dup(t->state);
-	sqlite3_reset(s);
+	tk_query_reset(q);
 	return true;
 }
 
@@ -452,18 +527,18 @@ int64_t
 tk_ticket_by_fingerprint(struct tk_store *st, const char *fingerprint,
     bool *is_open)
 {
-	sqlite3_stmt *s = tk_stmt(st, TK_STMT_BY_FINGERPRINT,
+	struct tk_query *q = tk_stmt(st, TK_STMT_BY_FINGERPRINT,
 	    "SELECT id, is_open FROM tickets WHERE fingerprint = ?1"
 	    " ORDER BY is_open DESC, opened DESC, id DESC LIMIT 1");
 	int64_t id = 0;
 
-	tk_bind_text(s, 1, fingerprint);
+	tk_bind_text(q, 1, fingerprint);
 	*is_open = false;
-	if (tk_step(st, s, "cannot find a ticket") == SQLITE_ROW) {
-		id = sqlite3_column_int64(s, 0);
-		*is_open = sqlite3_column_int(s, 1) != 0;
+	if (tk_step(q, "cannot find a ticket") == TK_ROW) {
+		id = tk_column_int(q, 0);
+		*is_open = tk_column_int(q, 1) != 0;
 	}
-	sqlite3_reset(s);
+	tk_query_reset(q);
 	return id;
 }
 
@@ -473,71 +548,60 @@ tk_ticket_by_fingerprint(struct tk_store *st, const char *fingerprint,
 	" e.deployment, e.channel, e.summary"
 
 static void
-event_from_row(sqlite3_stmt *s, struct tk_event *ev)
+event_from_row(struct tk_query *q, struct tk_event *ev)
 {
 	memset(ev, 0, sizeof *ev);
-	ev->id = sqlite3_column_int64(s, 0);
-	ev->ticket = sqlite3_column_int64(s, 1);
-	ev->time = sqlite3_column_int64(s, 2);
-	if (tk_action_parse(column_text(s, 3), &ev->action) < 0)
+	ev->id = tk_column_int(q, 0);
+	ev->ticket = tk_column_int(q, 1);
+	ev->time = tk_column_int(q, 2);
+	if (tk_action_parse(tk_column_text(q, 3), &ev->action) < 0)
 		ov_die(OV_EXIT_RESOURCE, "event %lld has an unknown action "
 		    "'%s'; the database was written by another program",
-		    (long long)ev->id, column_text(s, 3));
-	ev->by = column_text(s, 4);
-	ev->text = column_text(s, 5);
-	ev->is_public = sqlite3_column_int(s, 6) != 0;
-	ev->severity = column_text(s, 7);
-	ev->to = column_text(s, 8);
-	ev->minutes = sqlite3_column_int64(s, 9);
-	ev->fingerprint = column_text(s, 10);
-	ev->customer = column_text(s, 11);
-	ev->deployment = column_text(s, 12);
-	ev->channel = column_text(s, 13);
-	ev->summary = column_text(s, 14);
-}
-
-/* Prepares a query from fixed fragments; every value is a bound parameter
- * (numbered ?1…?n by the caller's fragments). */
-static sqlite3_stmt *
-prepare(struct tk_store *st, const char *sql)
-{
-	sqlite3_stmt *s;
-
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
-		tk_db_die(st, "cannot prepare a query");
-	return s;
+		    (long long)ev->id, tk_column_text(q, 3));
+	ev->by = tk_column_text(q, 4);
+	ev->text = tk_column_text(q, 5);
+	ev->is_public = tk_column_int(q, 6) != 0;
+	ev->severity = tk_column_text(q, 7);
+	ev->to = tk_column_text(q, 8);
+	ev->minutes = tk_column_int(q, 9);
+	ev->fingerprint = tk_column_text(q, 10);
+	ev->customer = tk_column_text(q, 11);
+	ev->deployment = tk_column_text(q, 12);
+	ev->channel = tk_column_text(q, 13);
+	ev->summary = tk_column_text(q, 14);
 }
 
 /* Returns the query of tk_events_each() for the filters set in f, prepared
  * once per connection (import runs one per record).  A query still running
- * in an outer call gets a fresh copy, which *own tells to finalize. */
-static sqlite3_stmt *
+ * in an outer call gets a fresh copy, which *own tells to free.  Every value
+ * is a bound parameter, numbered ?1…?4 by the fragments. */
+static struct tk_query *
 event_query(struct tk_store *st, const struct tk_filter *f, bool *own)
 {
 	unsigned key = (f->ticket != 0) | (f->customer != NULL) << 1 |
 	    (f->since != TK_NO_TIME) << 2 | (f->until != TK_NO_TIME) << 3;
-	sqlite3_stmt **cached = &st->event_queries[key];
+	struct tk_query **cached = &st->event_queries[key];
 	char sql[1024];
-	sqlite3_stmt *s;
+	struct tk_query *q;
 
 	*own = false;
-	if (*cached != NULL && !sqlite3_stmt_busy(*cached)) {
-		sqlite3_clear_bindings(*cached);
+	if (*cached != NULL && !(*cached)->busy) {
+		tk_query_reset(*cached);
 		return *cached;
 	}
 	snprintf(sql, sizeof sql, "SELECT " EVENT_COLUMNS " FROM events e%s"
-	    " WHERE 1%s%s%s%s ORDER BY e.time, e.id",
+	    " WHERE true%s%s%s%s ORDER BY e.time, e.id",
 	    f->customer ? " JOIN tickets t ON t.id = e.ticket" : "",
 	    f->ticket ? " AND e.ticket = ?1" : "",
 	    f->customer ? " AND t.customer = ?2" : "",
 	    f->since != TK_NO_TIME ? " AND e.time >= ?3" : "",
 	    f->until != TK_NO_TIME ? " AND e.time < ?4" : "");
-	s = prepare(st, sql);
+	q = tk_query_new(st, sql);
 	if (*cached == NULL)
-		*cached = s;
+		*cached = q;
 	else
 		*own = true;
-	return s;
+	return q;
 }
 
 int
@@ -545,23 +609,23 @@ tk_events_each(struct tk_store *st, const struct tk_filter *f,
     tk_event_fn fn, void *ctx)
 {
 	bool own;
-	sqlite3_stmt *s = event_query(st, f, &own);
+	struct tk_query *q = event_query(st, f, &own);
 	struct tk_event ev;
 	int rc = 0;
 
 	if (f->ticket)
-		sqlite3_bind_int64(s, 1, f->ticket);
-	tk_bind_text(s, 2, f->customer);
-	tk_bind_time(s, 3, f->since);
-	tk_bind_time(s, 4, f->until);
-	while (rc == 0 && tk_step(st, s, "cannot read events") == SQLITE_ROW) {
-		event_from_row(s, &ev);
+		tk_bind_int(q, 1, f->ticket);
+	tk_bind_text(q, 2, f->customer);
+	tk_bind_time(q, 3, f->since);
+	tk_bind_time(q, 4, f->until);
+	while (rc == 0 && tk_step(q, "cannot read events") == TK_ROW) {
+		event_from_row(q, &ev);
 		rc = fn(&ev, ctx);
 	}
 	if (own)
-		sqlite3_finalize(s);
+		tk_query_free(q);
 	else
-		sqlite3_reset(s);
+		tk_query_reset(q);
 	return rc;
 }
 
@@ -570,12 +634,12 @@ tk_tickets_each(struct tk_store *st, const struct tk_filter *f,
     tk_ticket_fn fn, void *ctx)
 {
 	char sql[1024];
-	sqlite3_stmt *s;
+	struct tk_query *q;
 	struct tk_ticket t;
 	int rc = 0;
 
 	snprintf(sql, sizeof sql, "SELECT " TICKET_COLUMNS " FROM tickets"
-	    " WHERE 1%s%s%s%s%s%s%s ORDER BY id",
+	    " WHERE true%s%s%s%s%s%s%s ORDER BY id",
 	    f->ticket ? " AND id = ?1" : "",
 	    f->customer ? " AND customer = ?2" : "",
 	    f->since != TK_NO_TIME ? " AND updated >= ?3" : "",
@@ -583,19 +647,18 @@ tk_tickets_each(struct tk_store *st, const struct tk_filter *f,
 	    f->open_only ? " AND is_open = 1" : "",
 	    f->severity ? " AND severity = ?5" : "",
 	    f->channel ? " AND channel = ?6" : "");
-	s = prepare(st, sql);
+	q = tk_query_new(st, sql);
 	if (f->ticket)
-		sqlite3_bind_int64(s, 1, f->ticket);
-	tk_bind_text(s, 2, f->customer);
-	tk_bind_time(s, 3, f->since);
-	tk_bind_time(s, 4, f->until);
-	tk_bind_text(s, 5, f->severity);
-	tk_bind_text(s, 6, f->channel);
-	while (rc == 0 && tk_step(st, s, "cannot read tickets") ==
-	    SQLITE_ROW) {
-		ticket_from_row(s, &t);
+		tk_bind_int(q, 1, f->ticket);
+	tk_bind_text(q, 2, f->customer);
+	tk_bind_time(q, 3, f->since);
+	tk_bind_time(q, 4, f->until);
+	tk_bind_text(q, 5, f->severity);
+	tk_bind_text(q, 6, f->channel);
+	while (rc == 0 && tk_step(q, "cannot read tickets") == TK_ROW) {
+		ticket_from_row(q, &t);
 		rc = fn(&t, ctx);
 	}
-	sqlite3_finalize(s);
+	tk_query_free(q);
 	return rc;
 }
