@@ -152,7 +152,11 @@ uninstall:
 	-rmdir $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)/examples \
 		$(DESTDIR)$(DOCDIR) 2>/dev/null
 
+# Layout report of the C sources (long lines, trailing spaces).
+lint:
+	scripts/style-check
+
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all check check-valgrind units demo bench fuzz install uninstall clean deps
+.PHONY: all check check-valgrind lint units demo bench fuzz install uninstall clean deps
