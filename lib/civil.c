@@ -10,6 +10,9 @@
 #include "civil.h"
 
 static char zone_name[128] = "UTC";
+static bool zone_changed;	/* ov_zone_set() replaced the user's TZ */
+static bool user_tz_saved;
+static char *user_tz;		/* TZ as the program started, or NULL */
 
 /* Days-from-civil in the proleptic Gregorian calendar, counting eras of 400
  * years (146097 days) so that the arithmetic stays exact for any year. */
@@ -330,6 +333,13 @@ ov_zone_set(const char *name, char *err, size_t errsize)
 			return -1;
 		}
 	}
+	if (!user_tz_saved) {
+		const char *tz = getenv("TZ");
+
+		user_tz = tz != NULL ? strdup(tz) : NULL;
+		user_tz_saved = true;
+	}
+	zone_changed = true;
 	snprintf(zone_name, sizeof zone_name, "%s", name);
 	setenv("TZ", strcmp(name, "UTC") == 0 ? "UTC0" : name, 1);
 	tzset();
@@ -388,6 +398,32 @@ ov_time_from_local(const struct ov_civil *c)
 		return guess;
 	/* Skipped local time: read it with the offset before the change. */
 	return wall - before;
+}
+
+void
+ov_time_display(int64_t t, char *buf, size_t size)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	char selected[sizeof zone_name];
+
+	if (zone_changed) {
+		/* Switch to the user's zone for this one conversion. */
+		snprintf(selected, sizeof selected, "%s", zone_name);
+		if (user_tz != NULL)
+			setenv("TZ", user_tz, 1);
+		else
+			unsetenv("TZ");
+		tzset();
+	}
+	localtime_r(&tt, &tm);
+	if (strftime(buf, size, "%Y-%m-%d %H:%M %Z", &tm) == 0 && size > 0)
+		buf[0] = '\0';
+	if (zone_changed) {
+		setenv("TZ", strcmp(selected, "UTC") == 0 ? "UTC0" : selected,
+		    1);
+		tzset();
+	}
 }
 
 int64_t

@@ -88,6 +88,14 @@ void ov_local_from_time(int64_t t, struct ov_civil *c, int *offset);
  */
 int64_t ov_time_from_local(const struct ov_civil *c);
 
+/*
+ * Formats an instant for a person reading a table: local time in the
+ * user's zone (TZ as the program started, else the system's zone) with the
+ * zone's abbreviation, "2026-11-03 10:07 CET".  It does not change the zone
+ * selected by ov_zone_set().
+ */
+void ov_time_display(int64_t t, char *buf, size_t size);
+
 /* Local date (days since 1970-01-01) of an instant. */
 int64_t ov_local_date(int64_t t);
 

@@ -1,6 +1,7 @@
 /* Unit tests of lib/civil: RFC 3339, dates, durations and Europe/Madrid. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "civil.h"
 #include "tap.h"
@@ -170,12 +171,29 @@ test_madrid(void)
 	    ov_days_from_civil(2027, 1, 1), "new year in Madrid");
 }
 
+static void
+test_display(void)
+{
+	char buf[64];
+
+	setenv("TZ", "America/New_York", 1);
+	tzset();
+	ov_zone_set("Europe/Madrid", NULL, 0);
+	ov_time_display(1793610900, buf, sizeof buf);
+	tap_is_str(buf, "2026-11-02 04:15 EST", "display in the user's zone");
+	tap_is_str(ov_zone_name(), "Europe/Madrid", "business zone kept");
+	/* 2026-11-01T23:59:59Z is already 2 November in Madrid. */
+	tap_is_int(ov_local_date(1793577599), ov_days_from_civil(2026, 11, 2),
+	    "business zone still in use");
+}
+
 int
 main(void)
 {
 	test_rfc3339();
 	test_dates();
 	test_durations();
+	test_display();
 	test_madrid();
 	return tap_done();
 }
