@@ -198,7 +198,10 @@ report_usage(struct usage *u, enum format f)
 	struct output *out = output_new(f, true);
 	char date[16];
 
-	qsort(u->series, u->nseries, sizeof *u->series, compare_series);
+	/* qsort() must not get the null list of an empty input. */
+	if (u->nseries > 0)
+		qsort(u->series, u->nseries, sizeof *u->series,
+		    compare_series);
 	for (size_t i = 0; i < u->nseries; i++) {
 		const struct series *s = u->series[i];
 		struct daily d;
