@@ -38,7 +38,7 @@ DEP_CFLAGS = $(call pc_cflags,$(LIBOV_PKGS) libcurl sqlite3)
 PKGS_ovscrape = libcurl
 PKGS_ovalarm =
 PKGS_ovticket = sqlite3 libpq libcurl gmime-3.0
-PKGS_ovsla =
+PKGS_ovsla = sqlite3 libpq
 PKGS_ovbill =
 
 PROGS = ovscrape ovalarm ovticket ovsla ovbill

@@ -34,6 +34,8 @@ struct list {
 struct check_state {
 	const char *path;
 	int lock;
+	struct check_db *db;	/* with --db, instead of the file */
+	const struct check_db_ops *ops;
 	struct list old, fresh;
 };
 
@@ -139,6 +141,43 @@ check_open(const char *path)
 	return cs;
 }
 
+/* Adds a row of the state table to the old entries. */
+static void
+add_db_row(void *ctx, int64_t ticket, const char *target, const char *state,
+    int64_t met_at)
+{
+	struct check_state *cs = ctx;
+	struct entry e = { .ticket = ticket, .met_at = met_at };
+	enum state st;
+	int t = parse_target(target);
+
+	if (t < 0 || state_parse(state, &st) != 0)
+		ov_die(OV_EXIT_RESOURCE, "%s: sla_check_state: invalid row for "
+		    "ticket %lld; delete the row", cs->path, (long long)ticket);
+	e.target = (uint8_t)t;
+	e.state = (uint8_t)st;
+	push(&cs->old, e);
+}
+
+struct check_state *
+check_open_store(const char *path, struct check_db *db,
+    const struct check_db_ops *ops)
+{
+	struct check_state *cs = calloc(1, sizeof *cs);
+
+	if (cs == NULL)
+		ov_die(OV_EXIT_RESOURCE, "out of memory");
+	cs->path = path;
+	cs->lock = -1;
+	cs->db = db;
+	cs->ops = ops;
+	ops->load(db, add_db_row, cs);
+	if (cs->old.count > 0)
+		qsort(cs->old.items, cs->old.count, sizeof *cs->old.items,
+		    cmp_entries);
+	return cs;
+}
+
 static const struct entry *
 find_old(const struct check_state *cs, int64_t ticket, enum ov_target target)
 {
@@ -212,8 +251,20 @@ int
 check_commit(struct check_state *cs)
 {
 	struct ov_atomic a;
-	FILE *f = ov_atomic_open(&a, cs->path);
+	FILE *f;
 
+	if (cs->db != NULL) {
+		for (size_t i = 0; i < cs->fresh.count; i++) {
+			const struct entry *e = &cs->fresh.items[i];
+
+			cs->ops->save(cs->db, e->ticket,
+			    ov_target_name((enum ov_target)e->target),
+			    state_name((enum state)e->state), e->met_at);
+		}
+		cs->ops->commit(cs->db);
+		return 0;
+	}
+	f = ov_atomic_open(&a, cs->path);
 	if (f == NULL) {
 		ov_error("%s: cannot write: %s", cs->path, strerror(errno));
 		return -1;
@@ -237,7 +288,10 @@ check_commit(struct check_state *cs)
 void
 check_close(struct check_state *cs)
 {
-	ov_unlock(cs->lock);
+	if (cs->db != NULL)
+		cs->ops->close(cs->db);
+	else
+		ov_unlock(cs->lock);
 	free(cs->old.items);
 	free(cs->fresh.items);
 	free(cs);

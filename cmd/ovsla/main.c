@@ -27,7 +27,8 @@ static const struct ov_help help = {
 	"[--customers file | --plan name]\n"
 	"             [--max-line bytes] [--now time] [--plans file] "
 	"[--rejects file]\n"
-	"             [--warn percent] --state file [file ...]\n"
+	"             [--warn percent] --state file | --db database "
+	"[file ...]\n"
 	"       ovsla report [-qv] [--csv] [--strict] "
 	"[--customers file | --plan name]\n"
 	"             [--max-line bytes] [--now time] [--plans file] "
@@ -54,6 +55,9 @@ static const struct ov_help help = {
 	"  --warn PERCENT         at_risk when at most PERCENT of a target\n"
 	"                         is left (0 to 100, default 25)\n"
 	"  --state FILE           check: the state of the last run\n"
+	"  --db DATABASE          check: keep that state in the table\n"
+	"                         sla_check_state of a SQLite file or a\n"
+	"                         postgresql:// URI, shared by several hosts\n"
 	"  --month YYYY-MM        report: tickets opened in this month\n"
 	"  --csv                  report: write CSV with a header row\n"
 	"  --pass                 copy records of other kinds to the output\n"
@@ -80,6 +84,7 @@ enum {
 	OPT_PLAN,
 	OPT_PLANS,
 	OPT_STATE,
+	OPT_DB,
 	OPT_WARN,
 };
 
@@ -94,6 +99,7 @@ static const struct option longopts[] = {
 	{ "plan", required_argument, NULL, OPT_PLAN },
 	{ "plans", required_argument, NULL, OPT_PLANS },
 	{ "state", required_argument, NULL, OPT_STATE },
+	{ "db", required_argument, NULL, OPT_DB },
 	{ "warn", required_argument, NULL, OPT_WARN },
 	{ NULL, 0, NULL, 0 },
 };
@@ -101,7 +107,7 @@ static const struct option longopts[] = {
 struct options {
 	enum command command;
 	bool csv, pass;
-	const char *customers, *plan, *plans, *state, *month;
+	const char *customers, *plan, *plans, *state, *db, *month;
 	int year, mon;
 	int64_t now;
 	int warn;
@@ -147,6 +153,9 @@ program_option(int opt, struct options *o)
 	case OPT_STATE:
 		o->state = optarg;
 		break;
+	case OPT_DB:
+		o->db = optarg;
+		break;
 	case OPT_WARN:
 		o->warn = (int)ov_cli_long("--warn", optarg, 0, 100);
 		break;
@@ -187,10 +196,10 @@ check_combinations(struct options *o)
 		    "required");
 	if (o->customers != NULL && o->plan != NULL)
 		ov_usage_error("--customers and --plan cannot be combined");
-	if (o->command == CMD_CHECK && o->state == NULL)
-		ov_usage_error("check needs --state FILE");
-	if (o->command != CMD_CHECK && o->state != NULL)
-		ov_usage_error("--state is for the check command");
+	if (o->command == CMD_CHECK && (o->state == NULL) == (o->db == NULL))
+		ov_usage_error("check needs --state FILE or --db DATABASE");
+	if (o->command != CMD_CHECK && (o->state != NULL || o->db != NULL))
+		ov_usage_error("--state and --db are for the check command");
 	if (o->command == CMD_REPORT && o->month == NULL)
 		ov_usage_error("report needs --month YYYY-MM");
 	if (o->command != CMD_REPORT && (o->month != NULL || o->csv))
@@ -313,7 +322,8 @@ run_command(const struct options *o, struct run *r, struct event_table *et)
 	else
 		r->out = output_new(table);
 	if (o->command == CMD_CHECK)
-		r->check = check_open(o->state);
+		r->check = o->db != NULL ? check_open_db(o->db) :
+		    check_open(o->state);
 	failed = events_each_ticket(et, on_ticket, r);
 	if (r->report != NULL)
 		report_write(r->report, o->csv, table);

@@ -130,9 +130,28 @@ bool check_met_changed(struct check_state *cs, int64_t ticket,
     enum ov_target target, int64_t met_at);
 void check_record(struct check_state *cs, int64_t ticket,
     enum ov_target target, enum state state, int64_t met_at);
+/* The state table of "check --db" (checkdb.c), reached through these
+ * functions so that check.c links without the database libraries. */
+struct check_db;
+typedef void (*check_db_fn)(void *ctx, int64_t ticket, const char *target,
+    const char *state, int64_t met_at);
+struct check_db_ops {
+	void (*load)(struct check_db *db, check_db_fn fn, void *ctx);
+	void (*save)(struct check_db *db, int64_t ticket, const char *target,
+	    const char *state, int64_t met_at);
+	void (*commit)(struct check_db *db);
+	void (*close)(struct check_db *db);
+};
+/* Reads the state from an open state table instead of a file. */
+struct check_state *check_open_store(const char *path, struct check_db *db,
+    const struct check_db_ops *ops);
 /* Writes the new state file atomically; returns 0 or -1 (reported). */
 int check_commit(struct check_state *cs);
 void check_close(struct check_state *cs);
+
+/* checkdb.c: keeps the state in the table sla_check_state of a database
+ * (a SQLite path or a PostgreSQL URI) instead of a file. */
+struct check_state *check_open_db(const char *path);
 
 /* report.c */
 struct month_report;
