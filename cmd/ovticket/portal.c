@@ -134,7 +134,8 @@ load_reports(struct portal *p, char **paths, int npaths)
 	p->have_reports = true;
 	rc = ov_loop_run(&loop, paths, npaths, add_report, p);
 	if (loop.read_failed)
-		ov_die(OV_EXIT_RESOURCE, "cannot read the report records");
+		ov_die(OV_EXIT_RESOURCE, "cannot read the report records; "
+		    "the site was not written");
 	ov_loop_finish(&loop);
 	return rc;
 }

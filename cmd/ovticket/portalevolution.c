@@ -226,6 +226,15 @@ series_group(struct ov_buf *b, size_t s, const char *cls)
 	    hollow ? "#fff" : colour, dashes[s % NDASHES]);
 }
 
+static void
+end_run(struct ov_buf *b, struct ov_buf *run, size_t npoints)
+{
+	if (npoints >= 2)
+		ov_buf_printf(b, "<polyline fill=\"none\" points=\"%.*s\"/>",
+		    (int)run->len, run->data);
+	run->len = 0;
+}
+
 /* The lines of one series: a polyline over each run of consecutive months
  * with a value, so that a missing month leaves a gap.  A run of one month
  * draws no line: its marker shows it. */
@@ -233,7 +242,8 @@ static void
 series_lines(struct ov_buf *b, const struct grid *g, size_t s,
     enum measure m, double lo, double hi)
 {
-	bool open = false;
+	struct ov_buf run = { 0 };
+	size_t npoints = 0;
 	int prev = 0;
 	double v;
 
@@ -242,21 +252,19 @@ series_lines(struct ov_buf *b, const struct grid *g, size_t s,
 		const struct portal_report *r = &g->reports[i];
 		bool has = shown(g, r) && measure_value(r, m, &v) == 1;
 
-		if (open && (!has || r->month != prev + 1)) {
-			ov_buf_adds(b, "\"/>");
-			open = false;
+		if (npoints > 0 && (!has || r->month != prev + 1)) {
+			end_run(b, &run, npoints);
+			npoints = 0;
 		}
 		if (!has)
 			continue;
-		if (!open)
-			ov_buf_adds(b, "<polyline fill=\"none\" points=\"");
-		ov_buf_printf(b, "%s%.1f,%.1f", open ? " " : "",
+		ov_buf_printf(&run, "%s%.1f,%.1f", npoints > 0 ? " " : "",
 		    x_of(g, r->month), y_of(v, lo, hi));
-		open = true;
+		npoints++;
 		prev = r->month;
 	}
-	if (open)
-		ov_buf_adds(b, "\"/>");
+	end_run(b, &run, npoints);
+	ov_buf_free(&run);
 	ov_buf_adds(b, "</g>\n");
 }
 
