@@ -73,49 +73,60 @@ age_seconds(int64_t now, double ms)
 	return age > 0 ? age : 0;
 }
 
-/* Adds the names of a disconnectedMediaNodes array to a set of names. */
+/* Collects the names of a disconnectedMediaNodes array, duplicates
+ * included. */
 static void
-add_disconnected(const cJSON *list, const char ***names, size_t *n)
+add_disconnected(const cJSON *list, const char ***names, size_t *n,
+    size_t *cap)
 {
 	const cJSON *x;
 
 	if (!cJSON_IsArray(list))
 		return;
 	cJSON_ArrayForEach(x, list) {
-		size_t i;
-
 		if (!cJSON_IsString(x))
 			continue;
-		for (i = 0; i < *n && strcmp((*names)[i], x->valuestring); i++)
-			;
-		if (i < *n)
-			continue;
-		*names = realloc(*names, (*n + 1) * sizeof **names);
-		if (*names == NULL)
-			ov_die(OV_EXIT_RESOURCE, "out of memory");
+		if (*n == *cap) {
+			*cap = *cap ? *cap * 2 : 16;
+			*names = realloc(*names, *cap * sizeof **names);
+			if (*names == NULL)
+				ov_die(OV_EXIT_RESOURCE, "out of memory");
+		}
 		(*names)[(*n)++] = x->valuestring;
 	}
 }
 
+static int
+compare_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* Counts the distinct media nodes listed as disconnected, by a single
  * master or by any master of an Enterprise HA cluster, whose body is
- * {"clusterStatus":...,"nodes":{"master_IP":{"disconnectedMediaNodes":[]}}}. */
+ * {"clusterStatus":...,"nodes":{"master_IP":{"disconnectedMediaNodes":[]}}}.
+ * Sorting keeps a hostile list of a million names from taking quadratic
+ * time. */
 static size_t
 count_disconnected(const cJSON *health)
 {
 	const cJSON *m, *masters = cJSON_GetObjectItemCaseSensitive(health,
 	    "nodes");
 	const char **names = NULL;
-	size_t n = 0;
+	size_t n = 0, cap = 0, distinct = 0;
 
 	add_disconnected(cJSON_GetObjectItemCaseSensitive(health,
-	    "disconnectedMediaNodes"), &names, &n);
+	    "disconnectedMediaNodes"), &names, &n, &cap);
 	if (cJSON_IsObject(masters))
 		cJSON_ArrayForEach(m, masters)
 			add_disconnected(cJSON_GetObjectItemCaseSensitive(m,
-			    "disconnectedMediaNodes"), &names, &n);
+			    "disconnectedMediaNodes"), &names, &n, &cap);
+	if (n > 0)
+		qsort(names, n, sizeof *names, compare_names);
+	for (size_t i = 0; i < n; i++)
+		distinct += i == 0 || strcmp(names[i - 1], names[i]) != 0;
 	free(names);
-	return n;
+	return distinct;
 }
 
 static void
@@ -175,6 +186,52 @@ billed_status(const char *status)
 	    strcmp(status, "terminating") == 0;
 }
 
+static uint64_t
+hash_node(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* Returns the slot of a node in the hash index: its own, or the free slot
+ * where it belongs. */
+static size_t
+seen_slot(const struct target *t, const char *node)
+{
+	size_t mask = t->nslots - 1, i = hash_node(node) & mask;
+
+	while (t->seen_slots[i] != SIZE_MAX &&
+	    strcmp(t->seen[t->seen_slots[i]].node, node) != 0)
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* Rebuilds the hash index of t->seen, at most half full, so that a
+ * deployment listing a hundred thousand media nodes costs no quadratic
+ * time. */
+static void
+seen_reindex(struct target *t, size_t room)
+{
+	size_t n = 16;
+
+	while (n < 2 * room)
+		n *= 2;
+	if (n != t->nslots) {
+		free(t->seen_slots);
+		t->seen_slots = malloc(n * sizeof *t->seen_slots);
+		if (t->seen_slots == NULL)
+			ov_die(OV_EXIT_RESOURCE, "out of memory");
+		t->nslots = n;
+	}
+	for (size_t i = 0; i < n; i++)
+		t->seen_slots[i] = SIZE_MAX;
+	for (size_t k = 0; k < t->nseen; k++)
+		t->seen_slots[seen_slot(t, t->seen[k].node)] = k;
+}
+
 /* Returns the instant this process first saw the node in this status,
  * remembering now when it had not. */
 static int64_t
@@ -182,11 +239,13 @@ first_seen(struct target *t, const char *node, const char *status,
     int64_t now)
 {
 	struct node_seen *s;
+	size_t slot;
 
-	for (size_t i = 0; i < t->nseen; i++) {
-		s = &t->seen[i];
-		if (strcmp(s->node, node) != 0)
-			continue;
+	if (2 * (t->nseen + 1) > t->nslots)
+		seen_reindex(t, 2 * (t->nseen + 1));
+	slot = seen_slot(t, node);
+	if (t->seen_slots[slot] != SIZE_MAX) {
+		s = &t->seen[t->seen_slots[slot]];
 		if (strcmp(s->status, status) != 0) {
 			free(s->status);
 			s->status = strdup(status);
@@ -197,9 +256,13 @@ first_seen(struct target *t, const char *node, const char *status,
 		s->present = true;
 		return s->since;
 	}
-	t->seen = realloc(t->seen, (t->nseen + 1) * sizeof *t->seen);
-	if (t->seen == NULL)
-		ov_die(OV_EXIT_RESOURCE, "out of memory");
+	if (t->nseen == t->seen_cap) {
+		t->seen_cap = t->seen_cap ? 2 * t->seen_cap : 16;
+		t->seen = realloc(t->seen, t->seen_cap * sizeof *t->seen);
+		if (t->seen == NULL)
+			ov_die(OV_EXIT_RESOURCE, "out of memory");
+	}
+	t->seen_slots[slot] = t->nseen;
 	s = &t->seen[t->nseen++];
 	s->node = strdup(node);
 	s->status = strdup(status);
@@ -226,6 +289,7 @@ prune_seen(struct target *t)
 		free(t->seen[i].status);
 	}
 	t->nseen = w;
+	seen_reindex(t, w);
 }
 
 void
@@ -236,8 +300,10 @@ openvidu2_free(struct target *t)
 		free(t->seen[i].status);
 	}
 	free(t->seen);
+	free(t->seen_slots);
 	t->seen = NULL;
-	t->nseen = 0;
+	t->seen_slots = NULL;
+	t->nseen = t->seen_cap = t->nslots = 0;
 }
 
 /* Seconds since a node entered its status: launching since launchingTime,
@@ -263,27 +329,68 @@ status_seconds(struct emitter *e, const cJSON *node, const char *id,
 	return age_seconds(e->now, t);
 }
 
+/* The mediaNodeId of every session, sorted, to count a node's sessions in
+ * logarithmic time when the node object does not list them. */
+struct placements {
+	const char **ids;
+	size_t n;
+};
+
+static void
+placements_build(struct placements *p, const cJSON *sessions)
+{
+	const cJSON *items = list_items(sessions, "content"), *s;
+	size_t cap = (size_t)cJSON_GetArraySize(items);
+
+	p->n = 0;
+	p->ids = cap ? malloc(cap * sizeof *p->ids) : NULL;
+	if (cap && p->ids == NULL)
+		ov_die(OV_EXIT_RESOURCE, "out of memory");
+	cJSON_ArrayForEach(s, items) {
+		const char *placed = get_str(s, "mediaNodeId");
+
+		if (placed != NULL && p->n < cap)
+			p->ids[p->n++] = placed;
+	}
+	if (p->n > 0)
+		qsort(p->ids, p->n, sizeof *p->ids, compare_names);
+}
+
+/* Returns the first index whose id is not below id, or past it (upper). */
+static size_t
+placements_bound(const struct placements *p, const char *id, bool upper)
+{
+	size_t lo = 0, hi = p->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(p->ids[mid], id);
+
+		if (c < 0 || (upper && c == 0))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static int
-count_node_sessions(const cJSON *node, const cJSON *sessions)
+count_node_sessions(const cJSON *node, const struct placements *p)
 {
 	const cJSON *list = cJSON_GetObjectItemCaseSensitive(node, "sessions");
 	const char *id = get_str(node, "id");
-	const cJSON *s;
-	int n = 0;
 
 	if (cJSON_IsArray(list))
 		return cJSON_GetArraySize(list);
 	/* Without ?sessions=true, count the sessions placed on the node. */
-	cJSON_ArrayForEach(s, list_items(sessions, "content")) {
-		const char *placed = get_str(s, "mediaNodeId");
-
-		n += id && placed && strcmp(id, placed) == 0;
-	}
-	return n;
+	if (id == NULL)
+		return 0;
+	return (int)(placements_bound(p, id, true) -
+	    placements_bound(p, id, false));
 }
 
 static void
-emit_node(struct emitter *e, const cJSON *node, const cJSON *sessions)
+emit_node(struct emitter *e, const cJSON *node, const struct placements *p)
 {
 	const char *id = get_str(node, "id");
 	const char *status = get_str(node, "status");
@@ -301,8 +408,8 @@ emit_node(struct emitter *e, const cJSON *node, const cJSON *sessions)
 	if (cJSON_IsBool(connected))
 		emit_sample(e, id, "node.connected", cJSON_IsTrue(connected),
 		    NULL, NULL);
-	emit_sample(e, id, "node.sessions", count_node_sessions(node,
-	    sessions), NULL, NULL);
+	emit_sample(e, id, "node.sessions", count_node_sessions(node, p),
+	    NULL, NULL);
 	emit_sample(e, id, "node.status_seconds", status_seconds(e, node, id,
 	    status), "status", status);
 }
@@ -312,12 +419,14 @@ emit_nodes(struct emitter *e, const cJSON *nodes, const cJSON *sessions)
 {
 	const struct ov_deployment *d = e->target->dep;
 	const cJSON *node, *items = list_items(nodes, "content");
+	struct placements placed;
 	int total = 0, running = 0, billed = 0;
 
+	placements_build(&placed, sessions);
 	cJSON_ArrayForEach(node, items) {
 		const char *status = get_str(node, "status");
 
-		emit_node(e, node, sessions);
+		emit_node(e, node, &placed);
 		total++;
 		if (status == NULL)
 			continue;
@@ -329,6 +438,7 @@ emit_nodes(struct emitter *e, const cJSON *nodes, const cJSON *sessions)
 	emit_sample(e, NULL, "cluster.media_nodes", total, NULL, NULL);
 	emit_sample(e, NULL, "cluster.media_nodes_running", running, NULL,
 	    NULL);
+	free(placed.ids);
 	prune_seen(e->target);
 }
 

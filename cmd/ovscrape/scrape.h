@@ -72,7 +72,9 @@ struct target {
 	bool running;
 	bool up;		/* set by emit_common() */
 	struct node_seen *seen;	/* kept across rounds of --every */
-	size_t nseen;
+	size_t nseen, seen_cap;
+	size_t *seen_slots;	/* hash index into seen, SIZE_MAX when free */
+	size_t nslots;		/* a power of two, or 0 */
 };
 
 /* Settings of a polling run, from the command line. */
