@@ -81,6 +81,18 @@ is "$(jq -r 'select(.metric == "up") | .time' <<<"$OUT" | sort -u)" \
 is "$(jq -r 'select(.metric == "up") | .customer' <<<"$OUT" | sort -u)" \
 	"acme" "samples carry the customer"
 
+# A NUL byte inside the first line is rejected, never cut off silently:
+# "abc" would otherwise be sent as the secret.
+printf 'abc\0def\n' >"$T/nul-secret"
+chmod 600 "$T/nul-secret"
+inventory "$T/nul.csv" \
+	"nul,acme,http://127.0.0.1:9/,openvidu2,$T/nul-secret,4,8,true"
+run ovscrape --deployments "$T/nul.csv" --now 2026-11-02T09:00:00Z
+is "$STATUS" 1 "secret with a NUL byte: exit 1"
+is "$(label up error)" secret "secret with a NUL byte: labels.error secret"
+like "$ERR" "nul.csv:2: deployment nul: secret file .*contains a NUL byte" \
+	"secret with a NUL byte reported"
+
 # A group-readable secret file is used, with a warning; the refused port
 # makes the poll itself fail.
 port=$(free_port)

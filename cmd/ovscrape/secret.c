@@ -27,13 +27,17 @@ xstrndup(const char *s, size_t n)
 	return p;
 }
 
-/* Keeps the first line without its line end, as "cat file" shows it. */
+/* Keeps the first line without its line end, as "cat file" shows it.  The
+ * buffer is not NUL-terminated and may contain NUL bytes, which the caller
+ * rejects, so the scan stops only at n or at a line end. */
 static size_t
 first_line_length(const char *s, size_t n)
 {
-	size_t len = strcspn(s, "\r\n");
+	size_t len = 0;
 
-	return len < n ? len : n;
+	while (len < n && s[len] != '\r' && s[len] != '\n')
+		len++;
+	return len;
 }
 
 static void
@@ -83,6 +87,7 @@ load_from_file(struct target *t, const char *inventory, const char *path,
 	n = read(fd, buf, sizeof buf);
 	close(fd);
 	if (n < 0 || n > MAX_SECRET) {
+		explicit_bzero(buf, sizeof buf);
 		ov_error_at(inventory, t->dep->line, "deployment %s: secret "
 		    "file %s: %s", t->dep->id, path, n < 0 ? strerror(errno) :
 		    "larger than 4 KiB, expected one line");
@@ -91,6 +96,7 @@ load_from_file(struct target *t, const char *inventory, const char *path,
 	}
 	len = first_line_length(buf, (size_t)n);
 	if (len == 0 || memchr(buf, '\0', len) != NULL) {
+		explicit_bzero(buf, sizeof buf);
 		ov_error_at(inventory, t->dep->line, "deployment %s: secret "
 		    "file %s: first line is empty or contains a NUL byte",
 		    t->dep->id, path);
@@ -98,7 +104,7 @@ load_from_file(struct target *t, const char *inventory, const char *path,
 		return;
 	}
 	t->secret = xstrndup(buf, len);
-	memset(buf, 0, sizeof buf);
+	explicit_bzero(buf, sizeof buf);
 }
 
 void
