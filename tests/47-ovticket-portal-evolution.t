@@ -201,6 +201,28 @@ like "$ERR" 'none\.ndjson: No such file' "missing report file named"
 [ -s "$T/site/customers/globex/evolution.html" ]
 ok $? "site kept when a report file is missing"
 
+# Huge input: a line over --max-line (1 MiB) is rejected and named, a
+# 100 000-character deployment name and 10 000 CPU entries are drawn.
+long=$(head -c 100000 /dev/zero | tr '\0' 'd')
+{
+	printf '{"kind":"report","period":"2026-11","customer":"acme",'
+	printf '"deployment":"%s","note":"' "$long"
+	head -c 1100000 /dev/zero | tr '\0' 'x'
+	printf '"}\n'
+	printf '{"kind":"report","period":"2026-11","customer":"acme",'
+	printf '"deployment":"%s","cpu":[' "$long"
+	for i in $(seq 1 9999); do printf '{"node":"n%d","max":%d},' $i $((i % 90)); done
+	printf '{"node":"hot","max":99.5}]}\n'
+} >"$T/huge.ndjson"
+run ovticket portal --out "$T/site" --reports "$T/huge.ndjson"
+is "$STATUS" 1 "huge line: exit 1"
+like "$ERR" 'huge\.ndjson:1: line longer than --max-line' \
+	"line over 1 MiB named"
+unlike "$ERR" 'huge\.ndjson:2:' "long name and 10 000 CPU entries accepted"
+like "$(cat "$T/site/customers/acme/evolution.html")" \
+	"<td>$long</td><td[^>]*>[^<]*</td><td>[^<]*</td><td>99\\.5 % \\(hot\\)" \
+	"long deployment name and the hottest node shown"
+
 # Without --reports there is no evolution page and no link to one.
 run ovticket portal --out "$T/site"
 is "$STATUS" 0 "portal without reports: exit 0"
