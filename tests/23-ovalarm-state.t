@@ -78,7 +78,18 @@ corrupt "truncated line" '{"ovalarm_state":1,"clock":5'
 corrupt "wrong version" $'{"ovalarm_state":9,"clock":null}\n'
 head -c 300 "$S" >"$T/cut"
 corrupt "cut series line" "$(cat "$T/cut")"
+# Cut after a whole line: every line parses, but series are missing, so
+# the header's line count gives it away.
+[ "$(wc -l <"$T/state")" -gt 3 ]
+ok $? "the state of the split runs has several series"
+corrupt "cut at a line end" "$(head -n 3 "$T/state")"$'\n'
+corrupt "line added" "$(cat "$T/state"; tail -n 1 "$T/state")"$'\n'
 corrupt "bad phase" $'{"ovalarm_state":1,"clock":null}\n{"rule":"node_cpu_high","key":["node_cpu_high","d","n","node.cpu_load"],"customer":"","phase":9,"last":null,"since":null,"clear_since":null,"value":1,"shown":false,"shown_since":null,"deadline":null,"flapping":false,"flaps":[]}\n'
+
+# A state file of a build that wrote no line count is still read.
+printf '{"ovalarm_state":1,"clock":null}\n' >"$T/old.state"
+run ovalarm --state "$T/old.state" </dev/null
+is "$STATUS" 0 "state file without a line count: exit 0"
 
 # A state file locked by another run: wait, then give up with status 3.
 mkdir "$T/dir.state"

@@ -1,9 +1,12 @@
 /*
  * State file format: JSON lines.  The first line is
- * {"ovalarm_state":1,"clock":SECONDS}; then one line per series and one per
- * companion value.  Times are integer seconds since 1970, or null for none.
+ * {"ovalarm_state":1,"clock":SECONDS,"lines":N}; then N lines, one per
+ * series and one per companion value.  Times are integer seconds since
+ * 1970, or null for none.  N shows a file cut after a whole line, which
+ * would otherwise parse; files without it (earlier builds) are accepted.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +25,7 @@ struct loader {
 	const char *path;
 	long line;
 	struct engine *e;
+	long expected;		/* lines after the header, or -1: unknown */
 };
 
 static noreturn void
@@ -54,6 +58,19 @@ get_number(const struct loader *l, const cJSON *o, const char *key)
 	if (!cJSON_IsNumber(v))
 		corrupt(l, key);
 	return v->valuedouble;
+}
+
+/* Returns the count under key, or -1 when the line has none. */
+static long
+get_count(const struct loader *l, const cJSON *o, const char *key)
+{
+	int64_t n = get_time(l, o, key);
+
+	if (n == TIME_NONE)
+		return -1;
+	if (n < 0 || n > LONG_MAX)
+		corrupt(l, key);
+	return (long)n;
 }
 
 static bool
@@ -211,6 +228,7 @@ load_line(struct loader *l, const char *text)
 		if (!cJSON_IsNumber(v) || v->valuedouble != STATE_VERSION)
 			corrupt(l, "not an ovalarm state file of version 1");
 		l->e->clock = get_time(l, o, "clock");
+		l->expected = get_count(l, o, "lines");
 	} else if (cJSON_GetObjectItemCaseSensitive(o, "companion")) {
 		size_t len = join_key(l, o, "companion", key, sizeof key, 3);
 
@@ -225,7 +243,7 @@ load_line(struct loader *l, const char *text)
 void
 state_load(struct engine *e, const char *path)
 {
-	struct loader l = { .path = path, .e = e };
+	struct loader l = { .path = path, .e = e, .expected = -1 };
 	FILE *f = fopen(path, "r");
 	char *line = NULL;
 	size_t cap = 0;
@@ -249,6 +267,13 @@ state_load(struct engine *e, const char *path)
 	if (l.line == 0) {
 		l.line = 1;
 		corrupt(&l, "empty file");
+	}
+	if (l.expected >= 0 && l.line - 1 != l.expected) {
+		char what[96];
+
+		snprintf(what, sizeof what, "the header lists %ld lines and "
+		    "%ld follow it", l.expected, l.line - 1);
+		corrupt(&l, what);
 	}
 	free(line);
 	fclose(f);
@@ -333,16 +358,19 @@ write_all(const struct engine *e, FILE *f)
 {
 	struct series **all = calloc(e->count + 1, sizeof *all);
 	struct ov_buf b = { 0 };
-	size_t n = 0;
+	size_t n = 0, companions = 0;
 
 	if (all == NULL)
 		ov_die(OV_EXIT_RESOURCE, "out of memory");
-	ov_buf_printf(&b, "{\"ovalarm_state\":%d", STATE_VERSION);
-	add_time(&b, "clock", e->clock);
-	ov_buf_adds(&b, "}\n");
 	for (size_t i = 0; i < e->cap; i++)
 		if (e->series[i] != NULL)
 			all[n++] = e->series[i];
+	for (size_t i = 0; i < e->ccap; i++)
+		if (e->companions[i] != NULL)
+			companions++;
+	ov_buf_printf(&b, "{\"ovalarm_state\":%d", STATE_VERSION);
+	add_time(&b, "clock", e->clock);
+	ov_buf_printf(&b, ",\"lines\":%zu}\n", n + companions);
 	/* Sorted, so that equal states give equal files. */
 	qsort(all, n, sizeof *all, compare_series);
 	for (size_t i = 0; i < n; i++) {
