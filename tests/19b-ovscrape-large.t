@@ -56,4 +56,20 @@ is "$(value node.sessions m1000)" 0 "node without sessions has 0"
 is "$(grep -c '"metric":"node.status_seconds"' "$T/out")" 100000 \
 	"status_seconds for every node"
 
+# A body that is not UTF-8 is not JSON (RFC 8259): its bytes would
+# otherwise reach the records, which must be UTF-8.
+printf '{"status":"UP"}' >"$api/health"
+printf '{"content":[{"id":"m\xff1","status":"running"}]}' >"$api/media-nodes"
+run ovscrape --deployments "$T/dep.csv" --now 2026-11-02T10:00:00Z
+is "$STATUS" 0 "invalid UTF-8: deployment still up"
+is "$(jq -r 'select(.metric == "api.ok" and .labels.endpoint == "media-nodes")
+	| .labels.error' <<<"$OUT")" invalid_json \
+	"invalid UTF-8: media-nodes is invalid_json"
+/usr/bin/python3 -c '
+import sys
+sys.stdin.buffer.read().decode("utf-8")' <<<"$OUT"
+is "$?" 0 "invalid UTF-8: output is UTF-8"
+like "$ERR" "warning: big: media-nodes endpoint failed \(invalid_json\)" \
+	"invalid UTF-8: warning names the endpoint"
+
 done_testing

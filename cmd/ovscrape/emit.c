@@ -103,8 +103,13 @@ fetch_json(struct fetch *f)
 
 	if (f->error != NULL)
 		return NULL;
-	json = cJSON_ParseWithLength(f->body.data ? f->body.data : "",
-	    f->body.len);
+	/* JSON text is UTF-8 (RFC 8259); cJSON accepts any bytes, which would
+	 * then reach the records through node ids and labels. */
+	if (!ov_utf8_valid(f->body.data ? f->body.data : "", f->body.len))
+		json = NULL;
+	else
+		json = cJSON_ParseWithLength(f->body.data ? f->body.data : "",
+		    f->body.len);
 	if (json == NULL || !(cJSON_IsObject(json) || cJSON_IsArray(json))) {
 		cJSON_Delete(json);
 		f->error = "invalid_json";
