@@ -223,6 +223,23 @@ like "$(cat "$T/site/customers/acme/evolution.html")" \
 	"<td>$long</td><td[^>]*>[^<]*</td><td>[^<]*</td><td>99\\.5 % \\(hot\\)" \
 	"long deployment name and the hottest node shown"
 
+# A report without a customer is for the staff only; a customer id that
+# would lead out of customers/ gets no tree.
+printf '%s\n' \
+	'{"kind":"report","period":"2026-11","customer":null,"deployment":"orphan"}' \
+	'{"kind":"report","period":"2026-11","customer":"../x","deployment":"evil"}' \
+	>"$T/odd.ndjson"
+run ovticket portal --out "$T/site" --reports "$T/odd.ndjson"
+is "$STATUS" 0 "odd customers: exit 0"
+like "$ERR" "customer '\.\./x': not a valid id, no tree written" \
+	"invalid customer id warned"
+like "$(cat "$T/site/evolution.html")" \
+	'Deployments without a customer</h2>' "report without a customer"
+run grep -rl -e orphan -e evil "$T/site/customers"
+is "$OUT" "" "neither is in any customer tree"
+[ ! -e "$T/x" ] && [ ! -e "$T/site/x" ]
+ok $? "no folder outside customers/"
+
 # Without --reports there is no evolution page and no link to one.
 run ovticket portal --out "$T/site"
 is "$STATUS" 0 "portal without reports: exit 0"
