@@ -390,8 +390,8 @@ portal_render(const struct portal *p, const char *dir, char *err,
 		 * lead out of customers/. */
 		if (!ov_valid_id(p->customers[c].id) ||
 		    p->customers[c].id[0] == '.') {
-			ov_warn("customer '%s': not a valid id, no tree written",
-			    p->customers[c].id);
+			ov_warn("customer '%s': not a valid id, no tree "
+			    "written", p->customers[c].id);
 			continue;
 		}
 		if (write_customer(p, &p->customers[c], dir, err,
