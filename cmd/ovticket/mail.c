@@ -237,13 +237,17 @@ record(struct tk_store *st, struct tk_event *ev, const char *key)
 	return r;
 }
 
-/* Idempotence key of a message, so a redelivery files nothing twice. */
+/* Returns the idempotence key of a message, so that a redelivery files
+ * nothing twice.  A message without a Message-ID is keyed by the SHA-256
+ * of its bytes, because the mail server hands over the same bytes on each
+ * retry. */
 static const char *
 message_key(const struct mail_message *m, char *buf, size_t size)
 {
 	if (m->message_id[0] == '\0')
-		return NULL;
-	snprintf(buf, size, "mail|%s", m->message_id);
+		snprintf(buf, size, "mail-sha256|%s", m->digest);
+	else
+		snprintf(buf, size, "mail|%s", m->message_id);
 	return buf;
 }
 
@@ -311,7 +315,8 @@ open_ticket(struct tk_store *st, const struct mail_message *m,
 	ev.summary = m->subject[0] != '\0' ? m->subject : "(no subject)";
 	switch (record(st, &ev, message_key(m, key, sizeof key))) {
 	case TK_DUPLICATE:
-		ov_note(1, "message %s was already filed", m->message_id);
+		ov_note(1, "message %s was already filed",
+		    strchr(key, '|') + 1);
 		return;
 	case TK_REJECTED:
 		ov_die(EX_TEMPFAIL, "cannot open a ticket for %s", customer);

@@ -246,7 +246,13 @@ walk_object(GMimeObject *obj, struct walk *w, int depth)
 	if (GMIME_IS_MULTIPART(obj)) {
 		GMimeMultipart *mp = GMIME_MULTIPART(obj);
 		int n = g_mime_multipart_get_count(mp);
+		const char *prologue = g_mime_multipart_get_prologue(mp);
 
+		/* A multipart without its boundary parameter has no parts,
+		 * and GMime keeps the whole body as the prologue.  So the
+		 * prologue is read as the plain text. */
+		if (n == 0 && prologue != NULL && w->plain == NULL)
+			w->plain = utf8_copy(prologue);
 		for (int i = 0; i < n; i++)
 			walk_object(g_mime_multipart_get_part(mp, i), w,
 			    depth + 1);
@@ -388,6 +394,8 @@ mail_message_parse(const char *data, size_t len, struct mail_message *m,
 
 	memset(m, 0, sizeof *m);
 	m->ticket_tag = -1;
+	m->digest = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
+	    (const guchar *)data, len);
 	mail_gmime_init();
 	stream = g_mime_stream_mem_new_with_buffer(data, len);
 	parser = g_mime_parser_new_with_stream(stream);
@@ -416,6 +424,7 @@ mail_message_free(struct mail_message *m)
 	free(m->from_name);
 	free(m->subject);
 	free(m->message_id);
+	g_free(m->digest);
 	free(m->text);
 	memset(m, 0, sizeof *m);
 }

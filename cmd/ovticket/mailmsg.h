@@ -23,6 +23,7 @@ struct mail_message {
 	char *from_name;	/* display name, "" when absent */
 	char *subject;		/* one line, control characters removed */
 	char *message_id;	/* without angle brackets, "" when absent */
+	char *digest;		/* SHA-256 of the message's bytes, in hex */
 	char *text;		/* plain text body and attachment list */
 	size_t nattachments;
 	int64_t ticket_tag;	/* the n of "[#n]" in the subject, or -1 */
