@@ -12,6 +12,14 @@
 #include "notify.h"
 #include "store.h"
 
+/* Names read so far with their lines, so that a section or a key given
+ * twice is an error instead of a silent replacement of the first. */
+struct seen {
+	size_t count;
+	char **names;
+	int *lines;
+};
+
 struct parse_state {
 	struct notify_config *c;
 	char *err;
@@ -22,6 +30,11 @@ struct parse_state {
 	FILE *f;
 	char *buf;
 	size_t bufsize;
+	struct seen sections;	/* every [section] so far */
+	struct seen keys;	/* the keys of the current section */
+	bool indented;		/* the last line read starts with a blank */
+	bool continued;		/* the value continues the key before */
+	char last_key[64];
 };
 
 static char *
@@ -46,12 +59,16 @@ fail(struct parse_state *ps, const char *fmt, const char *a, const char *b)
 	return 0;
 }
 
-/* Splits a list separated by commas or spaces into a NULL-terminated
- * array.  Returns -1 when it has more than NOTIFY_MAX_LIST items. */
+/* Splits a list separated by commas or spaces and adds its items to the
+ * NULL-terminated array list.  Returns -1 when that makes more than
+ * NOTIFY_MAX_LIST items. */
 static int
 split_list(const char *value, char **list)
 {
 	size_t n = 0;
+
+	while (list[n] != NULL)
+		n++;
 
 	while (*value != '\0') {
 		size_t len;
@@ -77,6 +94,71 @@ free_list(char **list)
 	for (size_t i = 0; list[i] != NULL; i++)
 		free(list[i]);
 	list[0] = NULL;
+}
+
+/* Returns the line where name was read before, or records it and
+ * returns 0. */
+static int
+seen_before(struct seen *s, const char *name, int line)
+{
+	for (size_t i = 0; i < s->count; i++)
+		if (strcmp(s->names[i], name) == 0)
+			return s->lines[i];
+	s->names = realloc(s->names, (s->count + 1) * sizeof *s->names);
+	s->lines = realloc(s->lines, (s->count + 1) * sizeof *s->lines);
+	if (s->names == NULL || s->lines == NULL)
+		abort();
+	s->names[s->count] = xstrdup(name);
+	s->lines[s->count++] = line;
+	return 0;
+}
+
+static void
+seen_free(struct seen *s)
+{
+	for (size_t i = 0; i < s->count; i++)
+		free(s->names[i]);
+	free(s->names);
+	free(s->lines);
+	memset(s, 0, sizeof *s);
+}
+
+/* Tells whether a route name has only letters, digits, '-', '_' and '.',
+ * which read well in messages and in the outbox. */
+static bool
+valid_route_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 0 && n <= 64 && strspn(name, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") == n;
+}
+
+/* Checks a [section] header line as libinih will read it: the name between
+ * '[' and the first ']', untrimmed. */
+static void
+on_section(struct parse_state *ps, const char *line)
+{
+	const char *start = line + strspn(line, " \t") + 1;
+	size_t len = strcspn(start, "]");
+	char name[128], num[16];
+	int first;
+
+	if (ps->failed || start[len] != ']' || len >= sizeof name)
+		return;
+	memcpy(name, start, len);
+	name[len] = '\0';
+	seen_free(&ps->keys);
+	ps->last_key[0] = '\0';
+	if (strncmp(name, "route ", 6) == 0 && !valid_route_name(name + 6)) {
+		fail(ps, "invalid route name '%s': use letters, digits, '-', "
+		    "'_' or '.'%s", name + 6, "");
+		return;
+	}
+	if ((first = seen_before(&ps->sections, name, ps->line)) > 0) {
+		snprintf(num, sizeof num, "%d", first);
+		fail(ps, "[%s] is already at line %s", name, num);
+	}
 }
 
 static int
@@ -152,7 +234,9 @@ route_list_key(struct parse_state *ps, struct notify_route *r,
 		list = r->sla_states;
 	else
 		return fail(ps, "unknown key '%s' in [route %s]", key, r->name);
-	free_list(list);
+	/* An indented line continues the list of the line before. */
+	if (!ps->continued)
+		free_list(list);
 	if (split_list(value, list) < 0)
 		return fail(ps, "%s: more than 32 values", key, "");
 	if (list == r->sla_states && strcmp(value, "none") == 0)
@@ -247,18 +331,45 @@ read_line(char *str, int num, void *stream)
 		return str;
 	}
 	memcpy(str, ps->buf, (size_t)n + 1);
-	if (str[strspn(str, " \t")] == '[')
+	ps->indented = str[0] == ' ' || str[0] == '\t';
+	if (str[strspn(str, " \t")] == '[') {
 		ps->section_line = ps->line;
+		on_section(ps, str);
+	}
 	return str;
+}
+
+/* Tells whether a route key takes a list, which may go on over indented
+ * lines. */
+static bool
+is_list_key(const char *key)
+{
+	return strcmp(key, "email") == 0 || strcmp(key, "customers") == 0 ||
+	    strcmp(key, "actions") == 0 || strcmp(key, "sla") == 0;
 }
 
 static int
 on_value(void *ctx, const char *section, const char *key, const char *value)
 {
 	struct parse_state *ps = ctx;
+	char num[16];
+	int first;
 
 	if (ps->failed)
 		return 0;
+	/* libinih hands an indented line after a key over as more of that
+	 * key's value. */
+	ps->continued = ps->indented && strcmp(key, ps->last_key) == 0;
+	snprintf(ps->last_key, sizeof ps->last_key, "%s", key);
+	if (!ps->continued &&
+	    (first = seen_before(&ps->keys, key, ps->line)) > 0) {
+		snprintf(num, sizeof num, "%d", first);
+		return fail(ps, "%s is already set at line %s", key, num);
+	}
+	if (ps->continued && (strcmp(section, "smtp") == 0 ||
+	    !is_list_key(key)))
+		return fail(ps, "%s takes one value: move the indented line "
+		    "up to the line of the key%s", key, "");
 	if (strcmp(section, "smtp") == 0) {
 		ps->c->has_smtp = true;
 		return smtp_key(ps, key, value);
@@ -303,7 +414,7 @@ int
 notify_config_load(const char *path, struct notify_config *c, char *err,
     size_t errsize)
 {
-	struct parse_state ps = { c, err, errsize, false, 0, 0, NULL, NULL, 0 };
+	struct parse_state ps = { .c = c, .err = err, .errsize = errsize };
 	int rc;
 
 	memset(c, 0, sizeof *c);
@@ -316,6 +427,8 @@ notify_config_load(const char *path, struct notify_config *c, char *err,
 	rc = ini_parse_stream(read_line, &ps, on_value, &ps);
 	fclose(ps.f);
 	free(ps.buf);
+	seen_free(&ps.sections);
+	seen_free(&ps.keys);
 	if (ps.failed)
 		return -1;
 	if (rc != 0) {
