@@ -11,6 +11,7 @@
 #include "channels.h"
 #include "diag.h"
 #include "inventory.h"
+#include "json.h"
 #include "mailmsg.h"
 #include "store.h"
 
@@ -91,23 +92,35 @@ known_free(struct known *k)
 	free(k->names);
 }
 
-/* Reads one input line with the ends trimmed, or NULL at end of input. */
+/*
+ * Reads one input line with the ends trimmed, or NULL at end of input.  It
+ * asks again for a line that is not UTF-8 (a terminal set to Latin-1),
+ * because the store would reject it only after the last question.
+ */
 static char *
 ask(const char *question)
 {
 	char *line = NULL, *clean;
 	size_t size = 0;
 
-	fprintf(stderr, "%s: ", question);
-	fflush(stderr);
-	if (getline(&line, &size, stdin) < 0) {
-		free(line);
-		fputc('\n', stderr);
-		return NULL;
+	for (int tries = 0; tries < MAX_TRIES; tries++) {
+		fprintf(stderr, "%s: ", question);
+		fflush(stderr);
+		if (getline(&line, &size, stdin) < 0) {
+			fputc('\n', stderr);
+			break;
+		}
+		clean = mail_one_line(line, TK_MAX_SUMMARY);
+		if (ov_utf8_valid(clean, strlen(clean))) {
+			free(line);
+			return clean;
+		}
+		free(clean);
+		fprintf(stderr, "The answer is not valid UTF-8: set the "
+		    "terminal to UTF-8 and type it again.\n");
 	}
-	clean = mail_one_line(line, TK_MAX_SUMMARY);
 	free(line);
-	return clean;
+	return NULL;
 }
 
 /* Accepts a customer by id or by its number in the list shown. */
