@@ -18,12 +18,21 @@ printf '[route chat]\nwebhook = http://127.0.0.1:%s/hook\n' "$P" \
 
 page_text() { mandoc -Tascii "$1" | sed 's/.\x08//g' | expand; }
 
-# The command lines of the three subsections; the master.cf line of the
-# mail example is configuration, not a command.
+# The portal's evolution example reads a month of reports.
+mkdir reports
+/usr/bin/python3 "$TOP/tests/fixtures/report/gen-samples.py" --step 60 \
+	--from 2026-10-31T23:00:00Z --to 2026-11-30T23:00:00Z \
+	--customer acme --deployment acme-prod --cores 8 |
+	ovalarm report --max-gap 61m --month 2026-11 >reports/2026-11.ndjson
+
+# The command lines of the three subsections, a line ending in a backslash
+# joined with the next; the master.cf line of the mail example is
+# configuration, not a command.
 mapfile -t examples < <(page_text "$TOP/man/ovticket.1" |
 	sed -n '/^   mail$/,/^   The database/p' |
+	sed -e ':a' -e '/\\$/{N;s/\\\n */ /;ba' -e '}' |
 	sed -n 's/^ *\(ovticket --db .*\)$/\1/p')
-is "${#examples[@]}" 5 "five examples"
+is "${#examples[@]}" 6 "six examples"
 for cmd in "${examples[@]}"; do
 	run bash -c "$cmd"
 	is "$STATUS" 0 "example runs: $cmd"
@@ -33,6 +42,8 @@ is "$(ovticket --db tickets.db export | jq -r .action | tr '\n' ' ')" \
 is "$(wc -l <hook/received.ndjson)" 2 "notify example sent both events"
 [ -s site/customers/acme/tickets/1.html ]
 ok $? "portal example wrote the customer's ticket page"
+grep -q acme-prod site/customers/acme/evolution.html
+ok $? "evolution example charted the month's report"
 
 # The shipped example and the page's example load; with an empty outbox
 # --retry sends nothing and touches no network.

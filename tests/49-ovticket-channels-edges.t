@@ -1,0 +1,87 @@
+#!/bin/bash
+# Edge cases of ovticket's channels found by use: a multipart message
+# without a boundary, a message without a Message-ID delivered twice, a
+# notify.conf that names a route or a key twice, and a terminal answer that
+# is not UTF-8.
+source "$(dirname "$0")/lib.sh"
+
+F=$TOP/tests/fixtures/ovticket-channels
+export OV_DB=$T/tickets.db
+mail() { ovticket mail --customers "$F/customers.csv" \
+	--now 2026-11-02T10:00:00Z "$@"; }
+reply_of() { echo "$1" | jq -r 'select(.action == "customer_reply") | .text'; }
+
+# A multipart type without its boundary parameter: GMime finds no parts,
+# and the customer's text is all in the prologue.
+printf '%s\n' "From: ops@initech.example" "Subject: no boundary" \
+	"Message-ID: <nb-1@initech.example>" "MIME-Version: 1.0" \
+	"Content-Type: multipart/mixed" "" "The recorder stopped at 09:40." \
+	>"$T/noboundary.eml"
+run mail <"$T/noboundary.eml"
+is "$STATUS" 0 "multipart without boundary filed"
+is "$(reply_of "$OUT")" "The recorder stopped at 09:40." \
+	"its text is kept, not lost"
+
+# No Message-ID: the mail server delivers the same bytes again after a
+# lost answer, and the message is still filed once.
+printf '%s\n' "From: ops@initech.example" "Subject: no id" "" \
+	"Second node down." >"$T/noid.eml"
+run mail <"$T/noid.eml"
+is "$STATUS:$(echo "$OUT" | jq -r .action | tr '\n' ' ')" \
+	"0:opened customer_reply " "message without Message-ID filed"
+run mail <"$T/noid.eml"
+is "$STATUS:$OUT" "0:" "its redelivery records nothing"
+run mail < <(sed 's/Second/Third/' "$T/noid.eml")
+is "$(reply_of "$OUT")" "Third node down." \
+	"another message without Message-ID is filed"
+
+# notify.conf: a route or a key given twice is an error naming both lines,
+# not a silent replacement of the first.
+conf() { printf '%s\n' "[smtp]" "url = smtps://127.0.0.1:1" \
+	"from = ov@ov.example" "$@" >"$T/twice.conf"; }
+conf "[route a]" "email = a@ov.example" "[route a]" "email = b@ov.example"
+run ovticket notify --config "$T/twice.conf" --retry
+is "$STATUS" 3 "route named twice: exit 3"
+like "$ERR" 'twice.conf:6: \[route a\] is already at line 4' \
+	"both sections named"
+conf "[route a]" "email = a@ov.example" "email = b@ov.example"
+run ovticket notify --config "$T/twice.conf" --retry
+is "$STATUS" 3 "key given twice: exit 3"
+like "$ERR" 'twice.conf:6: email is already set at line 5' \
+	"both keys named"
+conf "url = smtps://127.0.0.1:2" "[route a]" "email = a@ov.example"
+run ovticket notify --config "$T/twice.conf" --retry
+like "$STATUS:$ERR" '^3:.*twice.conf:4: url is already set at line 2' \
+	"key of [smtp] given twice"
+conf "[route  ]" "email = a@ov.example"
+run ovticket notify --config "$T/twice.conf" --retry
+like "$STATUS:$ERR" "^3:.*twice.conf:4: invalid route name ' '" \
+	"blank route name rejected"
+
+# An indented line continues a list, and only a list.
+conf "[route a]" "email = a@ov.example," "  b@ov.example" "" \
+	"[route b]" "webhook = http://127.0.0.1:1/" "actions = opened" \
+	"    reopened"
+run ovticket notify --config "$T/twice.conf" --retry
+is "$STATUS:$ERR" "0:" "lists over indented lines load"
+conf "[route a]" "webhook = http://127.0.0.1:1/" "actions = bogus" \
+	"  opened"
+run ovticket notify --config "$T/twice.conf" --retry
+like "$STATUS:$ERR" "^3:.*unknown action 'bogus'" \
+	"indented line adds to the list, not replaces it"
+conf "timeout = 5s" "  10s" "[route a]" "email = a@ov.example"
+run ovticket notify --config "$T/twice.conf" --retry
+like "$STATUS:$ERR" '^3:.*twice.conf:5: timeout takes one value' \
+	"indented line after a single value rejected"
+
+# A summary typed on a terminal that is not UTF-8 is asked again instead
+# of failing after the last answer.
+printf 'a\xf1o\n' >"$T/latin1"
+run /usr/bin/python3 "$F/pty_run.py" "Summary" "$(cat "$T/latin1")" \
+	"type it again" "fixed summary" -- ovticket open --by eng \
+	--customer acme --severity normal --at 2026-11-02T09:00:00Z
+like "$OUT" 'not valid UTF-8: set the terminal to UTF-8' \
+	"invalid answer explained"
+is "$STATUS:$(ovticket export | jq -r 'select(.channel == "phone") |
+	.summary')" "0:fixed summary" "ticket opened with the second answer"
+done_testing
