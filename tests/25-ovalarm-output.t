@@ -117,4 +117,16 @@ sed -e 's/"kind":"sample"/"kind":"sampl\\u0065","x":null/' \
 ovalarm "$T/gen.slow" >"$T/gen.slow.out"
 [ -s "$T/gen.out" ] && cmp -s "$T/gen.out" "$T/gen.slow.out"
 ok $? "fast reader and full parser give the same alarms"
+# Default summaries: no blank left where a record has no node, and an
+# absence names the time without a sample rather than "is SECONDS".
+printf 'rule hot\n\twhen x > 1\nrule quiet\n\tabsent x for 10m\nrule boom\n\tevent nodeCrashed\n' >"$T/plain.conf"
+{
+	printf '{"kind":"sample","time":"2026-11-02T10:00:00Z","deployment":"d","metric":"x","value":5}\n'
+	printf '{"kind":"event","time":"2026-11-02T10:01:00Z","deployment":"d","event":"nodeCrashed"}\n'
+	printf '{"kind":"sample","time":"2026-11-02T10:02:00Z","deployment":"d","node":"n1","metric":"x","value":0}\n'
+} >"$T/plain"
+run ovalarm --rules "$T/plain.conf" --now 2026-11-02T10:15:00Z "$T/plain"
+is "$(echo "$OUT" | jq -r .summary | tr '\n' '|')" \
+	"hot: x is 5 on d|boom: nodeCrashed on d|quiet: no x sample for 15m on d|quiet: no x sample for 13m on d n1|" \
+	"default summaries"
 done_testing

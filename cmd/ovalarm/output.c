@@ -117,6 +117,7 @@ output_summary(struct ov_buf *b, const struct series *s, double value,
     int64_t time, int64_t since, const struct view *record)
 {
 	const char *p = s->rule->summary;
+	size_t start = b->len;
 
 	while (*p != '\0') {
 		const char *close;
@@ -129,6 +130,10 @@ output_summary(struct ov_buf *b, const struct series *s, double value,
 		    since, record);
 		p = close + 1;
 	}
+	/* A field that is empty, such as {node} of a deployment-wide
+	 * series, would leave a blank at the end. */
+	while (b->len > start && b->data[b->len - 1] == ' ')
+		b->len--;
 }
 
 static void

@@ -473,6 +473,19 @@ exclude_owner(struct parser *p, struct rule *base)
 	return 0;
 }
 
+/* Returns the summary template of a rule without a summary line.  An
+ * absence's value is seconds without a sample, so it is shown as a time. */
+static const char *
+default_summary(enum rule_kind kind)
+{
+	if (kind == RULE_EVENT)
+		return "{rule}: {metric} on {deployment} {node}";
+	if (kind == RULE_ABSENT)
+		return "{rule}: no {metric} sample for {duration} on "
+		    "{deployment} {node}";
+	return "{rule}: {metric} is {value} on {deployment} {node}";
+}
+
 /* Checks a finished rule and takes its owner out of the default rule. */
 static int
 end_rule(struct parser *p)
@@ -488,9 +501,7 @@ end_rule(struct parser *p)
 		return fail(p, "rule '%s' has no condition (add a when, "
 		    "absent, event or drop line)", r->name);
 	if (r->summary == NULL)
-		r->summary = xstrdup(r->kind == RULE_EVENT ?
-		    "{rule}: {metric} on {deployment} {node}" :
-		    "{rule}: {metric} is {value} on {deployment} {node}");
+		r->summary = xstrdup(default_summary(r->kind));
 	p->line = line;
 	if (p->owner == NULL)
 		return 0;
