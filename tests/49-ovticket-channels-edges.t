@@ -74,6 +74,29 @@ run ovticket notify --config "$T/twice.conf" --retry
 like "$STATUS:$ERR" '^3:.*twice.conf:5: timeout takes one value' \
 	"indented line after a single value rejected"
 
+# The notification of an assignment names the new owner, of a worklog its
+# minutes, and of a note whether the customer saw it.
+P=$(free_port)
+mkdir "$T/hook"
+/usr/bin/python3 -u "$F/webhook.py" "$P" "$T/hook" >"$T/hook.log" 2>&1 &
+cleanup "stop_pid $!"
+wait_for grep -q ready "$T/hook.log"
+printf '[route all]\nwebhook = http://127.0.0.1:%s/h\nactions = %s\n' "$P" \
+	"assigned worklog note" >"$T/hook.conf"
+{
+	ovticket assign --to maria --by eng --at 2026-11-02T10:10:00Z 1
+	ovticket worklog --minutes 45 --by eng --at 2026-11-02T10:11:00Z 1
+	ovticket note --public --text "Fixed" --by eng \
+		--at 2026-11-02T10:12:00Z 1
+} >"$T/work.ndjson"
+run ovticket notify --config "$T/hook.conf" --now 2026-11-02T10:13:00Z \
+	"$T/work.ndjson"
+is "$STATUS" 0 "work events sent"
+posted() { jq -r .text "$T/hook/received.ndjson" | grep "^$1"; }
+like "$(posted To:)" '^To: +maria$' "assignment names the owner"
+like "$(posted Minutes:)" '^Minutes: +45$' "worklog names the minutes"
+like "$(posted Public:)" '^Public: +yes$' "note says it was public"
+
 # A summary typed on a terminal that is not UTF-8 is asked again instead
 # of failing after the last answer.
 printf 'a\xf1o\n' >"$T/latin1"

@@ -108,6 +108,25 @@ add_line(struct ov_buf *b, const char *label, const char *value)
 		ov_buf_printf(b, "%-10s %s\n", label, value);
 }
 
+/* Adds the fields that only some actions carry: the new owner of an
+ * assignment, the minutes of a worklog, and whether a note was public. */
+static void
+add_event_lines(struct ov_buf *b, const cJSON *obj)
+{
+	const cJSON *minutes = cJSON_GetObjectItemCaseSensitive(obj,
+	    "minutes");
+	const cJSON *public = cJSON_GetObjectItemCaseSensitive(obj, "public");
+	char number[32];
+
+	add_line(b, "To:", field(obj, "to"));
+	if (cJSON_IsNumber(minutes)) {
+		snprintf(number, sizeof number, "%.0f", minutes->valuedouble);
+		add_line(b, "Minutes:", number);
+	}
+	if (cJSON_IsBool(public))
+		add_line(b, "Public:", cJSON_IsTrue(public) ? "yes" : "no");
+}
+
 /* Builds the entry's payload: {"subject", "text"} of the message. */
 static void
 build_payload(struct ov_buf *p, const struct notice *n, const char *summary)
@@ -136,6 +155,7 @@ build_payload(struct ov_buf *p, const struct notice *n, const char *summary)
 	add_line(&text, "Due:", field(n->obj, "due"));
 	add_line(&text, "Time:", when);
 	add_line(&text, "By:", field(n->obj, "by"));
+	add_event_lines(&text, n->obj);
 	if (body != NULL)
 		ov_buf_printf(&text, "\n%s\n", body);
 	ov_buf_adds(p, "{\"subject\":");
