@@ -53,6 +53,14 @@ run ovalarm --pass "$T/mixed"
 is "$OUT" "$(sed -n '1p;3p' "$T/mixed")" "--pass copies other kinds unchanged"
 run ovalarm "$T/mixed"
 is "$OUT" "" "without --pass other kinds are dropped"
+# The line end is not part of the record: CR LF, a byte-order mark and a
+# missing last newline come out as one newline.
+printf '\xef\xbb\xbf{"kind":"ticket", "a":1}\r\n{"kind":"x","b":"\\u00e9"}' \
+	>"$T/crlf"
+ovalarm --pass "$T/crlf" >"$T/crlf.out"
+printf '{"kind":"ticket", "a":1}\n{"kind":"x","b":"\\u00e9"}\n' >"$T/crlf.want"
+cmp -s "$T/crlf.out" "$T/crlf.want"
+ok $? "--pass ends each copied line in one newline"
 run ovalarm --pass --nagios "$T/mixed"
 is "$STATUS" 2 "--pass with --nagios: exit 2"
 run ovalarm --pass --format alertmanager "$T/mixed"
