@@ -78,6 +78,7 @@ static const char style[] =
     "pre{white-space:pre-wrap;margin:0;font-family:inherit}"
     "nav a{margin-right:1em}"
     ".unknown{font-style:italic}"
+    "table.figures{font-size:90%}table.figures td{white-space:normal}"
     "svg.chart{display:block;max-width:100%;height:auto}"
     /* Paper: no navigation, black text, no chart or table cut across
      * pages, and the full width. */

@@ -426,9 +426,13 @@ latest_row(struct ov_buf *b, const struct portal_report *r, bool staff)
 	}
 	if (r->has_connections) {
 		ov_buf_printf(b, "<td>%lld", (long long)r->connections);
+		/* "2026-11-12 16:05 UTC" wraps in a narrow column, where the
+		 * RFC 3339 form would widen the table. */
 		ov_time_format(r->connections_at, at);
+		at[10] = ' ';
+		at[16] = '\0';
 		if (r->connections_at != 0)
-			html_printf(b, " at %s", at);
+			html_printf(b, "<br>at %s UTC", at);
 		ov_buf_adds(b, "</td>");
 	} else {
 		ov_buf_adds(b, "<td class=\"nodata\">no data</td>");
@@ -450,7 +454,8 @@ latest_table(struct ov_buf *b, const struct portal_report *reports,
 		if (reports[i].month > latest)
 			latest = reports[i].month;
 	portal_month_format(latest, month, sizeof month);
-	html_printf(b, "<h2>Latest month: %s</h2>\n<table>\n<tr>", month);
+	html_printf(b, "<h2>Latest month: %s</h2>\n<table class=\"figures\">"
+	    "\n<tr>", month);
 	if (staff)
 		ov_buf_adds(b, "<th>Customer</th>");
 	ov_buf_adds(b, "<th>Deployment</th><th>Availability</th>"
