@@ -22,6 +22,21 @@ is "$STATUS" 0 "multipart without boundary filed"
 is "$(reply_of "$OUT")" "The recorder stopped at 09:40." \
 	"its text is kept, not lost"
 
+# HTML-only mail with character references, as Spanish customers' mail
+# programs write accents; invalid references stay as written.
+printf '%s\n' "From: ops@initech.example" "Subject: html" \
+	"Message-ID: <html-1@initech.example>" \
+	"Content-Type: text/html; charset=us-ascii" "" \
+	"<p>La c&aacute;mara &#8212; sesi&oacute;n a&#xF1;o</p>" \
+	"<p>&euro;5 &Ntilde;</p>" \
+	"<p>&amp;lt; &bogus; &#0; &#xD800; &#99999999999; &aacute</p>" \
+	>"$T/entities.eml"
+run mail <"$T/entities.eml"
+is "$(reply_of "$OUT")" "$(printf '%s\n\n' \
+	"La cámara — sesión año" "€5 Ñ" \
+	"&lt; &bogus; &#0; &#xD800; &#99999999999; &aacute")" \
+	"character references decoded"
+
 # No Message-ID: the mail server delivers the same bytes again after a
 # lost answer, and the message is still filed once.
 printf '%s\n' "From: ops@initech.example" "Subject: no id" "" \

@@ -101,20 +101,74 @@ mail_ticket_tag(const char *subject)
 	return -1;
 }
 
+/* Named character references that mail programs write, the accents of
+ * Spanish and the usual punctuation among them. */
+static const struct {
+	const char *name, *text;
+} html_entities[] = {
+	{ "amp", "&" }, { "lt", "<" }, { "gt", ">" }, { "quot", "\"" },
+	{ "apos", "'" }, { "nbsp", " " }, { "aacute", "\u00e1" },
+	{ "eacute", "\u00e9" }, { "iacute", "\u00ed" }, { "oacute", "\u00f3" },
+	{ "uacute", "\u00fa" }, { "Aacute", "\u00c1" }, { "Eacute", "\u00c9" },
+	{ "Iacute", "\u00cd" }, { "Oacute", "\u00d3" }, { "Uacute", "\u00da" },
+	{ "ntilde", "\u00f1" }, { "Ntilde", "\u00d1" }, { "uuml", "\u00fc" },
+	{ "Uuml", "\u00dc" }, { "ccedil", "\u00e7" }, { "Ccedil", "\u00c7" },
+	{ "agrave", "\u00e0" }, { "egrave", "\u00e8" }, { "ograve", "\u00f2" },
+	{ "iexcl", "\u00a1" }, { "iquest", "\u00bf" }, { "ordf", "\u00aa" },
+	{ "ordm", "\u00ba" }, { "deg", "\u00b0" }, { "euro", "\u20ac" },
+	{ "copy", "\u00a9" }, { "reg", "\u00ae" }, { "laquo", "\u00ab" },
+	{ "raquo", "\u00bb" }, { "ndash", "\u2013" }, { "mdash", "\u2014" },
+	{ "hellip", "\u2026" }, { "lsquo", "\u2018" }, { "rsquo", "\u2019" },
+	{ "ldquo", "\u201c" }, { "rdquo", "\u201d" }, { "bull", "\u2022" },
+	{ "middot", "\u00b7" },
+};
+
+/*
+ * Decodes the character reference at p ("&aacute;", "&#233;", "&#xE9;")
+ * into b.  Returns its length, or 0 when it is not one: an unknown name, a
+ * missing ';', or a number that is NUL, a surrogate or past U+10FFFF.
+ */
+static size_t
+html_entity(const char *p, struct ov_buf *b)
+{
+	size_t len = strspn(p + 1, "#xX0123456789abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+	char utf8[8];
+	unsigned long code;
+	char *end;
+
+	if (len == 0 || len > 12 || p[1 + len] != ';')
+		return 0;
+	if (p[1] == '#') {
+		bool hex = p[2] == 'x' || p[2] == 'X';
+
+		code = strtoul(p + (hex ? 3 : 2), &end, hex ? 16 : 10);
+		if (end != p + 1 + len || end == p + (hex ? 3 : 2) ||
+		    code == 0 || code > 0x10ffff ||
+		    (code >= 0xd800 && code <= 0xdfff))
+			return 0;
+		ov_buf_add(b, utf8, (size_t)g_unichar_to_utf8(
+		    (gunichar)code, utf8));
+		return len + 2;
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(html_entities); i++)
+		if (strlen(html_entities[i].name) == len &&
+		    strncmp(p + 1, html_entities[i].name, len) == 0) {
+			ov_buf_adds(b, html_entities[i].text);
+			return len + 2;
+		}
+	return 0;
+}
+
 /*
  * Turns HTML into rough plain text for messages that have no text/plain
  * part: tags and the contents of style and script elements are dropped,
- * and the common entities decoded.  The result is only ever shown as text.
+ * and character references decoded.  The result is only ever shown as
+ * text.
  */
 static char *
 html_to_text(const char *html)
 {
-	static const struct {
-		const char *name, *text;
-	} entities[] = {
-		{ "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" },
-		{ "&quot;", "\"" }, { "&#39;", "'" }, { "&nbsp;", " " },
-	};
 	struct ov_buf b = { 0 };
 	const char *p = html;
 
@@ -141,20 +195,12 @@ html_to_text(const char *html)
 			continue;
 		}
 		if (*p == '&') {
-			size_t i;
+			size_t n = html_entity(p, &b);
 
-			for (i = 0; i < sizeof entities / sizeof *entities;
-			    i++) {
-				size_t n = strlen(entities[i].name);
-
-				if (strncmp(p, entities[i].name, n) == 0) {
-					ov_buf_adds(&b, entities[i].text);
-					p += n;
-					break;
-				}
-			}
-			if (i < sizeof entities / sizeof *entities)
+			if (n > 0) {
+				p += n;
 				continue;
+			}
 		}
 		ov_buf_addc(&b, *p++);
 	}
