@@ -43,6 +43,19 @@ is "$OUT" "" "--strict: nothing written"
 like "$ERR" "bad\\.ndjson:2: " "--strict reports the first"
 unlike "$ERR" "bad\\.ndjson:3: " "--strict stops there"
 
+# An input file that cannot be read leaves its usage out: without --strict
+# the invoices are written and the exit status is 1; with --strict nothing
+# is written.
+run ovbill --month 2026-11 --customers "$F/customers.csv" "$T/missing.ndjson"
+is "$STATUS" 1 "unreadable input: exit 1"
+like "$OUT" '"item":"total"' "unreadable input: invoices written"
+like "$ERR" "missing\\.ndjson: No such file" "unreadable input named"
+run ovbill --strict --month 2026-11 --customers "$F/customers.csv" \
+	"$T/missing.ndjson"
+is "$STATUS" 1 "--strict, unreadable input: exit 1"
+is "$OUT" "" "--strict, unreadable input: nothing written"
+like "$ERR" "--strict: .*nothing written" "--strict, unreadable input: why"
+
 # A line over --max-line is rejected and the run goes on.
 {
 	printf '{"kind":"sample","time":"2026-11-05T10:00:00Z","customer":"full24","deployment":"big","metric":"cluster.cores","value":3,"labels":{"x":"'

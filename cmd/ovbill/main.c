@@ -200,6 +200,11 @@ main(int argc, char **argv)
 		/* Invoices from part of the input would be wrong, not short. */
 		ov_error("--strict: stopped at the first invalid record; "
 		    "nothing written");
+	} else if (o.loop.strict && o.loop.read_failed) {
+		/* The same holds for a whole input file left out. */
+		ov_error("--strict: an input file could not be read; nothing "
+		    "written");
+		status = OV_EXIT_FAIL;
 	} else if (o.usage_report) {
 		if (report_usage(&usage, output_format(&o)) < 0)
 			status = OV_EXIT_FAIL;
