@@ -112,6 +112,14 @@ is "$STATUS" 2 "nagios: a critical alarm is CRITICAL (exit 2)"
 like "$OUT" "^OVALARM CRITICAL - 1 critical, 1 normal: node_cpu_high acme-prod/media_i-0a1b, webhooks_disabled acme-prod \| critical=1;;;0 normal=1;;;0" \
 	"nagios: CRITICAL line lists critical first"
 is "$(echo "$OUT" | wc -l)" 1 "nagios: one line"
+# A node or deployment name with a newline or a '|' would start Nagios'
+# long output or its performance data early.
+printf '{"kind":"sample","time":"2026-11-02T10:00:00Z","deployment":"a|b","node":"n\\nx","metric":"config.webhook_active","value":0}\n' \
+	>"$T/odd"
+run ovalarm --nagios "$T/odd"
+is "$(echo "$OUT" | wc -l)" 1 "nagios: odd names, one line"
+like "$OUT" "normal: webhooks_disabled a_b/n_x \\| critical=0;;;0" \
+	"nagios: odd names replaced by _"
 printf 'rule a\n\twhen\n' >"$T/broken.conf"
 run ovalarm --nagios --rules "$T/broken.conf" </dev/null
 is "$STATUS" 3 "nagios: unusable rules are UNKNOWN (exit 3)"

@@ -331,6 +331,17 @@ finish_alertmanager(struct output *o, const struct engine *e)
 	free(firing);
 }
 
+/* Appends a name to the Nagios line with '|' and control characters
+ * replaced by '_', because '|' starts the performance data and a newline
+ * starts the long output. */
+static void
+add_plugin_text(struct ov_buf *b, const char *text)
+{
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+		ov_buf_addc(b, *p == '|' || *p < 0x20 || *p == 0x7f ? '_' :
+		    (char)*p);
+}
+
 static int
 finish_nagios(struct output *o, const struct engine *e)
 {
@@ -355,9 +366,13 @@ finish_nagios(struct output *o, const struct engine *e)
 
 			if (s->rule->critical != pass)
 				continue;
-			ov_buf_printf(b, "%s %s %s%s%s", listed ? "," : "",
-			    s->rule->name, s->deployment, *s->node ? "/" : "",
-			    s->node);
+			ov_buf_printf(b, "%s %s ", listed ? "," : "",
+			    s->rule->name);
+			add_plugin_text(b, s->deployment);
+			if (*s->node) {
+				ov_buf_addc(b, '/');
+				add_plugin_text(b, s->node);
+			}
 			listed++;
 		}
 	if (n > listed)
