@@ -37,6 +37,16 @@ is "$(reply_of "$OUT")" "$(printf '%s\n\n' \
 	"&lt; &bogus; &#0; &#xD800; &#99999999999; &aacute")" \
 	"character references decoded"
 
+# Standard output closed: the message is filed, so the mail server hears
+# success and does not deliver it again.
+sed 's/html-1@/html-2@/' "$T/entities.eml" >"$T/closed.eml"
+run bash -c 'exec >&-; "$@"' closed ovticket mail \
+	--customers "$F/customers.csv" <"$T/closed.eml"
+is "$STATUS" 0 "filed with standard output closed: exit 0"
+like "$ERR" 'filed, but its ticket records could not be written' \
+	"lost output reported"
+is "$(ovticket export | grep -c '"summary":"html"')" 2 "message filed once"
+
 # No Message-ID: the mail server delivers the same bytes again after a
 # lost answer, and the message is still filed once.
 printf '%s\n' "From: ops@initech.example" "Subject: no id" "" \

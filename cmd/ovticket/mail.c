@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -344,6 +345,23 @@ reply_text(const struct mail_message *m, bool tag_followed)
 	return b.data;
 }
 
+/*
+ * Writes the ticket records of a filed message.  The message is stored by
+ * then, so a failed write is only a warning: any status but 0 would make
+ * the mail server bounce the message or deliver it again.
+ */
+static void
+write_records(void)
+{
+	struct ov_buf *b = &pending_output;
+
+	if ((b->len > 0 && fwrite(b->data, 1, b->len, stdout) != b->len) ||
+	    fflush(stdout) != 0)
+		ov_warn("the message was filed, but its ticket records could "
+		    "not be written: %s", strerror(errno));
+	ov_buf_free(b);
+}
+
 /* Files a parsed message from a known customer in one transaction. */
 static void
 file_message(const struct mail_message *m, const char *customer,
@@ -361,8 +379,8 @@ file_message(const struct mail_message *m, const char *customer,
 	}
 	tk_commit(st);
 	tk_store_close(st);
-	ov_out_write(&pending_output);
-	ov_buf_free(&pending_output);
+	delivering = false;
+	write_records();
 	free(text);
 }
 
@@ -380,6 +398,8 @@ tk_cmd_mail(int argc, char **argv)
 
 	a.now = time(NULL);
 	parse_args(argc, argv, &a);
+	/* A reader that goes away gets no records, but the filing stands. */
+	signal(SIGPIPE, SIG_IGN);
 	atexit(tempfail_on_exit);
 	delivering = true;
 	if ((data = read_message(a.max_size, &len, &too_large)) == NULL) {
@@ -407,8 +427,6 @@ tk_cmd_mail(int argc, char **argv)
 		return EX_NOUSER;
 	}
 	file_message(&m, c->id, a.now);
-	ov_out_flush();
-	delivering = false;
 	ov_customers_free(&cs);
 	mail_message_free(&m);
 	return EX_OK;
