@@ -127,4 +127,22 @@ like "$ERR" "initech.conf:1: no default rule named 'nosuch'" \
 	"disabling an unknown rule: message"
 run ovalarm --check --rules "$T/base.conf" --rules-dir "$T/nodir"
 is "$STATUS" 3 "missing rules folder: exit 3"
+
+# A file whose name is no customer identifier could never apply.
+mkdir "$T/odd"
+printf 'disable cpu\n' >"$T/odd/acme corp.conf"
+run ovalarm --check --rules "$T/base.conf" --rules-dir "$T/odd"
+is "$STATUS" 3 "customer file with a blank: exit 3"
+like "$ERR" "odd/acme corp.conf: 'acme corp' is not a customer identifier" \
+	"customer file with a blank: message"
+
+# Every customer file is read, however many there are.
+mkdir "$T/many"
+for ((i = 1; i <= 1500; i++)); do
+	printf 'rule many\n\twhen node.cpu_load > 90\n' >"$T/many/c$i.conf"
+	cpu "c$i" node.cpu_load 95
+done >"$T/in3"
+run ovalarm --rules "$T/base.conf" --rules-dir "$T/many" "$T/in3"
+is "$(printf '%s\n' "$OUT" | grep -c '"rule":"many"')" 1500 \
+	"1,500 customer files all apply"
 done_testing

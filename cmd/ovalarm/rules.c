@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "datafile.h"
 #include "diag.h"
+#include "inventory.h"
 #include "rules.h"
 
 #define MAX_TOKENS 64
@@ -672,39 +673,68 @@ compare_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int
-rules_load_dir(struct ruleset *set, const char *dir)
+/* Lists the *.conf files of dir, sorted so that messages and rule order
+ * do not depend on readdir.  Returns NULL when dir cannot be read. */
+static char **
+list_customer_files(const char *dir, size_t *count)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
-	char *names[1024];
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+
+	if (d == NULL)
+		return NULL;
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+
+		if (len <= 5 || e->d_name[0] == '.' ||
+		    strcmp(e->d_name + len - 5, ".conf") != 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			names = realloc(names, cap * sizeof *names);
+			if (names == NULL)
+				ov_die(OV_EXIT_RESOURCE, "out of memory");
+		}
+		names[n++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	if (n > 0)
+		qsort(names, n, sizeof *names, compare_names);
+	*count = n;
+	return names != NULL ? names : calloc(1, sizeof *names);
+}
+
+int
+rules_load_dir(struct ruleset *set, const char *dir)
+{
 	size_t n = 0;
+	char **names = list_customer_files(dir, &n);
 	int rc = 0;
 
-	if (d == NULL) {
+	if (names == NULL) {
 		ov_error("%s: %s", dir, strerror(errno));
 		return -1;
 	}
-	while ((e = readdir(d)) != NULL && n < 1024) {
-		size_t len = strlen(e->d_name);
-
-		if (len > 5 && e->d_name[0] != '.' &&
-		    strcmp(e->d_name + len - 5, ".conf") == 0)
-			names[n++] = xstrdup(e->d_name);
-	}
-	closedir(d);
-	/* Sorted, so that messages and rule order do not depend on readdir. */
-	qsort(names, n, sizeof *names, compare_names);
 	for (size_t i = 0; i < n; i++) {
 		char path[4096], *owner = xstrdup(names[i]);
 
 		owner[strlen(owner) - 5] = '\0';
 		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		if (rc == 0 && !ov_valid_id(owner)) {
+			/* No record has such a customer, so its rules never apply. */
+			ov_error("%s: '%s' is not a customer identifier "
+			    "(letters, digits, . _ - @); rename the file "
+			    "CUSTOMER.conf", path, owner);
+			rc = -1;
+		}
 		if (rc == 0)
 			rc = rules_load(set, path, owner);
 		free(owner);
 		free(names[i]);
 	}
+	free(names);
 	return rc;
 }
 
