@@ -53,7 +53,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_text(m.subject, true);
 	check_text(m.message_id, true);
 	check_text(m.text, false);
-	if (strlen(m.subject) > MAIL_SUMMARY_MAX)
+	/* NOTE: the subject is cut at MAIL_SUMMARY_MAX bytes before invalid
+	 * bytes become U+FFFD (3 bytes each), so it can reach three times
+	 * that; the store takes summaries up to 1024 bytes. */
+	if (strlen(m.subject) > 3 * MAIL_SUMMARY_MAX)
 		abort();
 	mail_message_free(&m);
 	return 0;

@@ -7,7 +7,10 @@
  * must not go on from a state it cannot trust.  So the loaders' sources are
  * included here with exit() and ov_die() renamed to a jump back into the
  * target, and the file, line buffer and JSON object they hold at that
- * moment are tracked so that they can be freed.  The ovalarm rules the
+ * moment are tracked so that they can be freed.  A series field freed just
+ * before the jump may still point to the freed memory, which the exiting
+ * program never reads again, so it is cleared before the engine is freed.
+ * The ovalarm rules the
  * state refers to are fixed: a threshold rule with flap damping, a drop
  * rule (which keeps a window) and an event rule.
  *
@@ -31,6 +34,7 @@ static jmp_buf died;
 static FILE *open_file;
 static char *line_buf;
 static cJSON *parsed;
+static void *last_freed;
 
 static noreturn void
 fuzz_exit(int status)
@@ -67,6 +71,13 @@ fuzz_parse(const char *text)
 }
 
 static void
+fuzz_free(void *p)
+{
+	last_freed = p;
+	free(p);
+}
+
+static void
 fuzz_delete(cJSON *o)
 {
 	if (o == parsed)
@@ -80,7 +91,9 @@ fuzz_delete(cJSON *o)
 #define getline fuzz_getline
 #define cJSON_Parse fuzz_parse
 #define cJSON_Delete fuzz_delete
+#define free fuzz_free
 #include "../../cmd/ovalarm/state.c"
+#undef free
 #include "../../cmd/ovsla/check.c"
 #undef exit
 #undef ov_die
@@ -116,8 +129,16 @@ write_file(const char *path, const void *data, size_t size)
 
 /* Releases what a loader held when it gave up. */
 static void
-release(void)
+release(struct engine *e)
 {
+	for (size_t i = 0; i < e->cap; i++) {
+		struct series *s = e->series[i];
+
+		if (s != NULL && s->customer == last_freed)
+			s->customer = NULL;
+		if (s != NULL && s->summary == last_freed)
+			s->summary = NULL;
+	}
 	if (open_file != NULL)
 		fclose(open_file);
 	free(line_buf);
@@ -141,10 +162,11 @@ ovalarm_state(const char *path, struct ruleset *rules)
 	static struct engine e;
 
 	engine_init(&e, rules, no_alarm, NULL);
+	last_freed = NULL;
 	if (setjmp(died) == 0)
 		state_load(&e, path);
 	else
-		release();
+		release(&e);
 	/* state_load() closed and freed them on success. */
 	open_file = NULL;
 	line_buf = NULL;
