@@ -271,8 +271,8 @@ state_load(struct engine *e, const char *path)
 	if (l.expected >= 0 && l.line - 1 != l.expected) {
 		char what[96];
 
-		snprintf(what, sizeof what, "the header lists %ld lines and "
-		    "%ld follow it", l.expected, l.line - 1);
+		snprintf(what, sizeof what, "%ld lines after the header, "
+		    "which announces %ld", l.line - 1, l.expected);
 		corrupt(&l, what);
 	}
 	free(line);
