@@ -271,8 +271,14 @@ state_load(struct engine *e, const char *path)
 	if (l.expected >= 0 && l.line - 1 != l.expected) {
 		char what[96];
 
-		snprintf(what, sizeof what, "%ld lines after the header, "
-		    "which announces %ld", l.line - 1, l.expected);
+		if (l.line - 1 < l.expected)
+			snprintf(what, sizeof what, "cut short: %ld of the %ld "
+			    "lines its header announces", l.line - 1,
+			    l.expected);
+		else
+			snprintf(what, sizeof what, "lines added: its header "
+			    "announces %ld, the file has %ld", l.expected,
+			    l.line - 1);
 		corrupt(&l, what);
 	}
 	free(line);
