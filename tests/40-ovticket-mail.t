@@ -2,9 +2,11 @@
 # ovticket mail: one message on stdin becomes a ticket or a customer reply,
 # with sysexits(3) statuses for a mail server's pipe delivery.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/ovticket-db.sh"
 
 F=$TOP/tests/fixtures/ovticket-channels
-export OV_DB=$T/tickets.db
+OV_DB=$(test_db tickets) || exit 1
+export OV_DB
 mail() { ovticket mail --customers "$F/customers.csv" \
 	--now 2026-11-02T10:00:00Z "$@"; }
 

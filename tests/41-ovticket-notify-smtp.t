@@ -3,9 +3,11 @@
 # (aiosmtpd with STARTTLS, SMTPS and AUTH): routing, batching, the outbox
 # across a server outage, header injection and TLS.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/ovticket-db.sh"
 
 F=$TOP/tests/fixtures/ovticket-channels
-export OV_DB=$T/tickets.db
+OV_DB=$(test_db tickets) || exit 1
+export OV_DB
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" \
 	-out "$T/cert.pem" -days 2 -subj /CN=127.0.0.1 \
 	-addext subjectAltName=IP:127.0.0.1 2>/dev/null
@@ -14,6 +16,9 @@ P=$(free_port)
 
 # start_smtpd [--smtps]: the test server on $P, delivering into $T/maildir.
 start_smtpd() {
+	# Gone before the start, so that the "ready" of an earlier run of the
+	# server cannot pass for this one's.
+	rm -f "$T/smtpd.log"
 	/usr/bin/python3 -u "$F/smtpd.py" "$P" "$T/maildir" "$T/cert.pem" \
 		"$T/key.pem" alerts s3cret-pw "$@" >"$T/smtpd.log" 2>&1 &
 	SMTPD=$!
@@ -101,7 +106,7 @@ is "$STATUS" 1 "server down: exit 1"
 like "$ERR" 'route oncall: 1 entries not sent, kept in the outbox' \
 	"failure reported with the route"
 unlike "$ERR$OUT" 's3cret-pw' "password never printed"
-is "$(sqlite3 "$OV_DB" 'SELECT count(*) FROM outbox WHERE sent_at IS NULL')" \
+is "$(db_sql "$OV_DB" 'SELECT count(*) FROM outbox WHERE sent_at IS NULL')" \
 	1 "entry kept in the outbox"
 
 # Server back: a retry before the backoff sends nothing, after it once.
@@ -114,7 +119,7 @@ like "$(grep -l 'reopened' "$T"/maildir/new/* | xargs grep -h '^Subject')" \
 	'\[#1\] critical acme: reopened' "the reopened event was sent"
 run notify --retry --now 2026-11-02T12:00:00Z
 is "$STATUS:$(mailcount)" "0:4" "nothing sent twice"
-is "$(sqlite3 "$OV_DB" 'SELECT count(*) FROM outbox WHERE sent_at IS NULL')" \
+is "$(db_sql "$OV_DB" 'SELECT count(*) FROM outbox WHERE sent_at IS NULL')" \
 	0 "outbox empty"
 
 # Wrong password: refused by the server, kept, password not shown.

@@ -2,9 +2,11 @@
 # ovticket notify to a webhook: the JSON body chat services accept, sla
 # records, and the outbox while the receiver fails.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/ovticket-db.sh"
 
 F=$TOP/tests/fixtures/ovticket-channels
-export OV_DB=$T/tickets.db
+OV_DB=$(test_db tickets) || exit 1
+export OV_DB
 P=$(free_port)
 mkdir "$T/hook"
 /usr/bin/python3 -u "$F/webhook.py" "$P" "$T/hook" >"$T/hook.log" 2>&1 &
@@ -95,7 +97,7 @@ ovticket open --customer acme --severity normal --by eng \
 run ovticket notify --config "$T/gone.conf" --now 2026-11-04T09:11:00Z \
 	"$T/o3.ndjson"
 is "$STATUS" 1 "refused connection: exit 1"
-is "$(sqlite3 "$OV_DB" 'SELECT count(*) FROM outbox WHERE sent_at IS NULL')" \
+is "$(db_sql "$OV_DB" 'SELECT count(*) FROM outbox WHERE sent_at IS NULL')" \
 	1 "entry kept for a later run"
 
 printf '[route x]\nwebhook = ftp://example\n' >"$T/bad.conf"

@@ -2,9 +2,11 @@
 # ovticket open on a terminal asks for the missing fields of a telephone
 # call; the prompts are driven through a pseudo-terminal.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/ovticket-db.sh"
 
 F=$TOP/tests/fixtures/ovticket-channels
-export OV_DB=$T/tickets.db
+OV_DB=$(test_db tickets) || exit 1
+export OV_DB
 pty() { /usr/bin/python3 "$F/pty_run.py" "$@"; }
 opened() { ovticket export | jq -r "select(.ticket == $1) |
 	[.customer, .severity, .channel, .summary] | @tsv"; }

@@ -4,9 +4,11 @@
 # notify.conf that names a route or a key twice, and a terminal answer that
 # is not UTF-8.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/ovticket-db.sh"
 
 F=$TOP/tests/fixtures/ovticket-channels
-export OV_DB=$T/tickets.db
+OV_DB=$(test_db tickets) || exit 1
+export OV_DB
 mail() { ovticket mail --customers "$F/customers.csv" \
 	--now 2026-11-02T10:00:00Z "$@"; }
 reply_of() { echo "$1" | jq -r 'select(.action == "customer_reply") | .text'; }
@@ -121,6 +123,28 @@ posted() { jq -r .text "$T/hook/received.ndjson" | grep "^$1"; }
 like "$(posted To:)" '^To: +maria$' "assignment names the owner"
 like "$(posted Minutes:)" '^Minutes: +45$' "worklog names the minutes"
 like "$(posted Public:)" '^Public: +yes$' "note says it was public"
+
+# Two events of one action in the same second that differ only in their
+# owner, minutes or severity are two notifications.
+: >"$T/hook/received.ndjson"
+printf '[route all]\nwebhook = http://127.0.0.1:%s/h\nactions = %s\n' "$P" \
+	"assigned worklog severity" >"$T/hook.conf"
+{
+	at="--by eng --at 2026-11-02T10:20:00Z"
+	ovticket assign --to ana $at 1
+	ovticket assign --to bob $at 1
+	ovticket worklog --minutes 30 $at 1
+	ovticket worklog --minutes 15 $at 1
+	ovticket severity --severity critical $at 1
+	ovticket severity --severity normal $at 1
+} >"$T/same-second.ndjson"
+run ovticket notify --config "$T/hook.conf" --now 2026-11-02T10:21:00Z \
+	"$T/same-second.ndjson"
+is "$STATUS:$(wc -l <"$T/hook/received.ndjson")" "0:6" \
+	"six events in one second, six posts"
+like "$(posted To: | sort | tr '\n' ' ')" 'ana .*bob' "both owners sent"
+like "$(posted Minutes: | sort | tr '\n' ' ')" '15 .*30' \
+	"both worklogs sent"
 
 # A summary typed on a terminal that is not UTF-8 is asked again instead
 # of failing after the last answer.

@@ -14,6 +14,7 @@
 #include "json.h"
 #include "mailmsg.h"
 #include "store.h"
+#include "store_impl.h"
 
 /* Invalid inputs accepted before giving up, so that a script feeding a
  * terminal garbage cannot loop forever. */
@@ -73,9 +74,14 @@ known_load(struct known *k)
 	}
 	if (tk_db_option != NULL)
 		db = tk_db_option;
-	if (db == NULL || access(db, R_OK) != 0)
+	/* A SQLite file is created only once the ticket is recorded.  A
+	 * PostgreSQL database gets its tables now, as open would do next. */
+	if (db != NULL && tk_is_pg_uri(db))
+		st = tk_store_open(db, TK_OPEN_CREATE);
+	else if (db != NULL && access(db, R_OK) == 0)
+		st = tk_store_open(db, TK_OPEN_READONLY);
+	else
 		return;
-	st = tk_store_open(db, TK_OPEN_READONLY);
 	tk_filter_init(&f);
 	tk_tickets_each(st, &f, add_ticket_customer, k);
 	tk_store_close(st);
