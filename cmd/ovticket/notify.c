@@ -169,12 +169,17 @@ build_payload(struct ov_buf *p, const struct notice *n, const char *summary)
 	free(one_line);
 }
 
-/* A ticket record's action, and its text and author when it has them,
- * which tell apart two events of one action in the same second. */
+/* A ticket record's action, and the fields it has that tell apart two
+ * events of one action in the same second.  minutes is -1 and public
+ * NULL when the record has none. */
 struct event_search {
 	const char *action;
 	const char *text;
 	const char *by;
+	const char *to;
+	const char *severity;
+	int64_t minutes;
+	const cJSON *public;
 	int64_t id;
 };
 
@@ -190,7 +195,11 @@ match_event(const struct tk_event *ev, void *ctx)
 	struct event_search *s = ctx;
 
 	if (strcmp(tk_action_name(ev->action), s->action) != 0 ||
-	    !same_or_absent(s->text, ev->text) || !same_or_absent(s->by, ev->by))
+	    !same_or_absent(s->text, ev->text) ||
+	    !same_or_absent(s->by, ev->by) || !same_or_absent(s->to, ev->to) ||
+	    !same_or_absent(s->severity, ev->severity) ||
+	    (s->minutes >= 0 && s->minutes != ev->minutes) ||
+	    (s->public != NULL && cJSON_IsTrue(s->public) != ev->is_public))
 		return 0;
 	s->id = ev->id;
 	return 1;
@@ -201,8 +210,18 @@ match_event(const struct tk_event *ev, void *ctx)
 static int64_t
 find_event(struct tk_store *st, const struct notice *n)
 {
-	struct event_search s = { n->what, field(n->obj, "text"),
-		field(n->obj, "by"), 0 };
+	const cJSON *minutes = cJSON_GetObjectItemCaseSensitive(n->obj,
+	    "minutes");
+	struct event_search s = {
+		.action = n->what,
+		.text = field(n->obj, "text"),
+		.by = field(n->obj, "by"),
+		.to = field(n->obj, "to"),
+		.severity = field(n->obj, "severity"),
+		.minutes = cJSON_IsNumber(minutes) ? (int64_t)
+		    minutes->valuedouble : -1,
+		.public = cJSON_GetObjectItemCaseSensitive(n->obj, "public"),
+	};
 	struct tk_filter f;
 
 	tk_filter_init(&f);
