@@ -177,16 +177,46 @@ floor_div(int64_t a, int64_t b)
 	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
+/* Writes n as exactly width digits, most significant first. */
+static char *
+put_digits(char *p, int n, int width)
+{
+	for (int i = width - 1; i >= 0; i--) {
+		p[i] = (char)('0' + n % 10);
+		n /= 10;
+	}
+	return p + width;
+}
+
 void
 ov_time_format(int64_t t, char *buf)
 {
 	int64_t days = floor_div(t, 86400);
 	int64_t rem = t - days * 86400;
 	int y, m, d;
+	char *p = buf;
 
 	ov_civil_from_days(days, &y, &m, &d);
-	snprintf(buf, OV_TIME_LEN, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d,
-	    (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
+	if (y < 0 || y > 9999) {
+		snprintf(buf, OV_TIME_LEN, "%04d-%02d-%02dT%02d:%02d:%02dZ", y,
+		    m, d, (int)(rem / 3600), (int)(rem / 60 % 60),
+		    (int)(rem % 60));
+		return;
+	}
+	/* Records print many instants, so this avoids snprintf. */
+	p = put_digits(p, y, 4);
+	*p++ = '-';
+	p = put_digits(p, m, 2);
+	*p++ = '-';
+	p = put_digits(p, d, 2);
+	*p++ = 'T';
+	p = put_digits(p, (int)(rem / 3600), 2);
+	*p++ = ':';
+	p = put_digits(p, (int)(rem / 60 % 60), 2);
+	*p++ = ':';
+	p = put_digits(p, (int)(rem % 60), 2);
+	*p++ = 'Z';
+	*p = '\0';
 }
 
 int

@@ -208,6 +208,10 @@ parse_deployment(const struct ov_csv *csv, const struct ov_csv_row *row,
 	if (strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0)
 		return field_error(err, errsize, csv, row->line, "url", v,
 		    "expected an http:// or https:// URL");
+	/* API paths are appended to the URL, so it must end at its path. */
+	if (strpbrk(v, "?# \t") != NULL)
+		return field_error(err, errsize, csv, row->line, "url", v,
+		    "expected a base URL without query, fragment or spaces");
 	d->url = xstrdup(v);
 	v = ov_csv_get(csv, row, "api");
 	if (strcmp(v, "openvidu2") == 0)

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -414,36 +415,67 @@ void
 ov_buf_add_json_string(struct ov_buf *b, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *end = p + len;
+	char *out;
 
-	reserve(b, len + 3);
-	b->data[b->len++] = '"';
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
+	/* The worst case is six bytes per input byte ("\u001f"), reserved
+	 * once so the loop below never checks room. */
+	reserve(b, len * 6 + 3);
+	out = b->data + b->len;
+	*out++ = '"';
+	while (p < end) {
+		const unsigned char *run = p;
 
-		reserve(b, 8);
-		if (c == '"' || c == '\\') {
-			b->data[b->len++] = '\\';
-			b->data[b->len++] = (char)c;
-		} else if (c >= 0x20) {
-			b->data[b->len++] = (char)c;
-		} else if (c == '\n') {
-			b->data[b->len++] = '\\';
-			b->data[b->len++] = 'n';
-		} else if (c == '\t') {
-			b->data[b->len++] = '\\';
-			b->data[b->len++] = 't';
-		} else if (c == '\r') {
-			b->data[b->len++] = '\\';
-			b->data[b->len++] = 'r';
-		} else {
-			memcpy(b->data + b->len, "\\u00", 4);
-			b->len += 4;
-			b->data[b->len++] = hex[c >> 4];
-			b->data[b->len++] = hex[c & 15];
+		while (p < end && *p >= 0x20 && *p != '"' && *p != '\\')
+			p++;
+		memcpy(out, run, (size_t)(p - run));
+		out += p - run;
+		if (p == end)
+			break;
+		*out++ = '\\';
+		switch (*p) {
+		case '"':
+		case '\\':
+			*out++ = (char)*p;
+			break;
+		case '\n':
+			*out++ = 'n';
+			break;
+		case '\t':
+			*out++ = 't';
+			break;
+		case '\r':
+			*out++ = 'r';
+			break;
+		default:
+			memcpy(out, "u00", 3);
+			out += 3;
+			*out++ = hex[*p >> 4];
+			*out++ = hex[*p & 15];
 		}
+		p++;
 	}
-	b->data[b->len++] = '"';
+	*out++ = '"';
+	b->len = (size_t)(out - b->data);
 	b->data[b->len] = '\0';
+}
+
+/* Appends a decimal integer without going through printf. */
+static void
+add_int(struct ov_buf *b, int64_t value)
+{
+	char digits[24], *p = digits + sizeof digits;
+	uint64_t u = value < 0 ? (uint64_t)0 - (uint64_t)value :
+	    (uint64_t)value;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (value < 0)
+		*--p = '-';
+	ov_buf_add(b, p, (size_t)(digits + sizeof digits - p));
 }
 
 void
@@ -456,7 +488,7 @@ ov_buf_add_json_number(struct ov_buf *b, double v)
 		return;
 	}
 	if (v == floor(v) && fabs(v) < OV_JSON_MAX_EXACT) {
-		ov_buf_printf(b, "%lld", (long long)v);
+		add_int(b, (int64_t)v);
 		return;
 	}
 	for (int prec = 15; prec <= 17; prec++) {
@@ -467,13 +499,36 @@ ov_buf_add_json_number(struct ov_buf *b, double v)
 	ov_buf_adds(b, tmp);
 }
 
+/* Appends the separator and a field name, copied as it is when it needs no
+ * escaping (the usual snake_case constant) and escaped otherwise, since some
+ * names come from input (event fields, labels). */
 static void
 key(struct ov_buf *b, const char *k)
 {
-	if (b->len > 0 && b->data[b->len - 1] != '{')
-		ov_buf_addc(b, ',');
-	ov_buf_add_json_string(b, k, strlen(k));
-	ov_buf_addc(b, ':');
+	size_t n = 0;
+	char *out;
+
+	while (k[n] != '\0' && (unsigned char)k[n] >= 0x20 && k[n] != '"' &&
+	    k[n] != '\\')
+		n++;
+	reserve(b, n + 5);
+	out = b->data + b->len;
+	if (b->len > 0 && out[-1] != '{') {
+		*out++ = ',';
+		b->len++;
+	}
+	if (k[n] != '\0') {
+		ov_buf_add_json_string(b, k, strlen(k));
+		ov_buf_addc(b, ':');
+		return;
+	}
+	*out++ = '"';
+	memcpy(out, k, n);
+	out += n;
+	*out++ = '"';
+	*out++ = ':';
+	*out = '\0';
+	b->len = (size_t)(out - b->data);
 }
 
 void
@@ -504,7 +559,7 @@ void
 ov_rec_int(struct ov_buf *b, const char *k, int64_t value)
 {
 	key(b, k);
-	ov_buf_printf(b, "%lld", (long long)value);
+	add_int(b, value);
 }
 
 void
@@ -609,12 +664,26 @@ ov_out_init(void)
 		setvbuf(stdout, NULL, _IOLBF, 0);
 }
 
+/* Ends the program after a failed write to standard output: quietly, as
+ * the default SIGPIPE would, when the reader has gone (even if the parent
+ * made the program ignore SIGPIPE), else with an error and status 3. */
+static void
+write_failed(void)
+{
+	if (errno == EPIPE) {
+		signal(SIGPIPE, SIG_DFL);
+		raise(SIGPIPE);
+		_exit(128 + SIGPIPE);
+	}
+	ov_die(OV_EXIT_RESOURCE, "write error on standard output: %s",
+	    strerror(errno));
+}
+
 void
 ov_out_write(struct ov_buf *b)
 {
 	if (b->len > 0 && fwrite(b->data, 1, b->len, stdout) != b->len)
-		ov_die(OV_EXIT_RESOURCE, "write error on standard output: %s",
-		    strerror(errno));
+		write_failed();
 	b->len = 0;
 }
 
@@ -622,6 +691,5 @@ void
 ov_out_flush(void)
 {
 	if (fflush(stdout) != 0)
-		ov_die(OV_EXIT_RESOURCE, "write error on standard output: %s",
-		    strerror(errno));
+		write_failed();
 }

@@ -80,7 +80,8 @@ void ov_buf_add_json_number(struct ov_buf *b, double v);
 /*
  * Record output.  A record is built field by field, in the order of the
  * calls, as one compact JSON line: ov_rec_begin(), the ov_rec_* fields,
- * then ov_rec_end() which adds "}\n".
+ * then ov_rec_end() which adds "}\n".  Field names are escaped like
+ * values when they need it.
  */
 void ov_rec_begin(struct ov_buf *b, const char *kind);
 void ov_rec_str(struct ov_buf *b, const char *key, const char *value);
@@ -104,7 +105,8 @@ void ov_json_print(struct ov_buf *b, const cJSON *value);
 
 /*
  * Writes b to stdout and empties it.  A write error other than a closed
- * pipe exits with status 3; a closed pipe ends the program quietly (SIGPIPE).
+ * pipe exits with status 3; a closed pipe ends the program quietly by
+ * SIGPIPE, also when the program was started with SIGPIPE ignored.
  */
 void ov_out_write(struct ov_buf *b);
 

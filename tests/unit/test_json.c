@@ -114,11 +114,13 @@ test_output(void)
 	ov_rec_num(&b, "third", 1.0 / 3);
 	ov_rec_open(&b, "labels");
 	ov_rec_str(&b, "status", "running");
+	ov_rec_str(&b, "a\"b", "x");
 	ov_rec_close(&b);
 	ov_rec_end(&b);
 	tap_is_str(b.data, "{\"kind\":\"sample\",\"time\":\"2026-11-02T09:15:"
 	    "00Z\",\"node\":\"a\\\"b\\\\c\\n\\u0001\",\"value\":94,\"load\":0.1,"
-	    "\"third\":0.3333333333333333,\"labels\":{\"status\":\"running\"}}\n",
+	    "\"third\":0.3333333333333333,\"labels\":{\"status\":\"running\","
+	    "\"a\\\"b\":\"x\"}}\n",
 	    "record output");
 	ov_buf_free(&b);
 }
