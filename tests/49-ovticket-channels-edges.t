@@ -39,6 +39,17 @@ is "$(reply_of "$OUT")" "$(printf '%s\n\n' \
 	"&lt; &bogus; &#0; &#xD800; &#99999999999; &aacute")" \
 	"character references decoded"
 
+# C1 control characters (U+0080 to U+009F), which some terminals obey as
+# escape sequences, are dropped from the subject and the text.
+printf '%s\n' "From: ops@initech.example" "Message-ID: <c1@initech.example>" \
+	"Subject: =?UTF-8?Q?Video_=C2=9B2J_down?=" \
+	"Content-Type: text/plain; charset=utf-8" "" \
+	"$(printf 'a\xc2\x9b31mred\xc2\x85 b')" >"$T/c1.eml"
+run mail <"$T/c1.eml"
+is "$(echo "$OUT" | jq -r 'select(.action == "opened") | .summary')" \
+	"Video 2J down" "C1 control dropped from the subject"
+is "$(reply_of "$OUT")" "a31mred b" "C1 controls dropped from the text"
+
 # Standard output closed: the message is filed, so the mail server hears
 # success and does not deliver it again.
 sed 's/html-1@/html-2@/' "$T/entities.eml" >"$T/closed.eml"

@@ -50,6 +50,16 @@ utf8_copy(const char *s)
 	return copy;
 }
 
+/* Tells whether s starts with a C1 control character (U+0080 to U+009F)
+ * in UTF-8, which some terminals obey as the start of an escape
+ * sequence. */
+static bool
+is_c1(const char *s)
+{
+	return (unsigned char)s[0] == 0xc2 && (unsigned char)s[1] >= 0x80 &&
+	    (unsigned char)s[1] <= 0x9f;
+}
+
 char *
 mail_one_line(const char *s, size_t max)
 {
@@ -64,6 +74,10 @@ mail_one_line(const char *s, size_t max)
 
 		if (c < 0x20 || c == 0x7f || c == ' ') {
 			space = out > 0;
+			continue;
+		}
+		if (is_c1(s + i)) {
+			i++;
 			continue;
 		}
 		if (space)
@@ -310,8 +324,9 @@ walk_object(GMimeObject *obj, struct walk *w, int depth)
 	}
 }
 
-/* Keeps newlines and tabs, drops CR and other control characters, and cuts
- * the text at MAIL_TEXT_MAX bytes on a character boundary with a note. */
+/* Keeps newlines and tabs, drops CR and the other C0 and C1 control
+ * characters, and cuts the text at MAIL_TEXT_MAX bytes on a character
+ * boundary with a note. */
 static void
 clean_text(struct ov_buf *b, const char *s)
 {
@@ -325,6 +340,10 @@ clean_text(struct ov_buf *b, const char *s)
 
 		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
 			continue;
+		if (is_c1(s + i)) {
+			i++;
+			continue;
+		}
 		if (kept >= MAIL_TEXT_MAX && (c & 0xc0) != 0x80) {
 			ov_buf_printf(b, "\n[%zu more bytes cut]", n - i);
 			return;

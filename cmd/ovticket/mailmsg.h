@@ -49,9 +49,9 @@ int64_t mail_ticket_tag(const char *subject);
 
 /*
  * Copies s into one clean line: CR, LF, tabs and other control characters
- * become spaces, runs of spaces collapse, the ends are trimmed, and the text
- * is cut at max bytes on a UTF-8 character boundary.  Returns a malloc'ed
- * string.
+ * become spaces, C1 control characters (U+0080 to U+009F) are dropped, runs
+ * of spaces collapse, the ends are trimmed, and the text is cut at max
+ * bytes on a UTF-8 character boundary.  Returns a malloc'ed string.
  */
 char *mail_one_line(const char *s, size_t max);
 
