@@ -323,26 +323,36 @@ struct totals {
  * Classifies every minute: up when "up" was 1 and health (when sampled)
  * was UP, down otherwise, and unknown without a sample.  A minute without
  * a sample takes the state of the last sampled minute when that is less
- * than the maximum gap before it, and likewise for the core count.
+ * than the maximum gap before it.  Core counts follow ovbill's charging
+ * rule instead, so that the report's core-minutes match the invoice: a
+ * minute without a sample takes the last count only when the next sampled
+ * minute comes at most the maximum gap after the last one.
  */
 static void
 sum_minutes(const struct report *rp, int k, const struct stats *d,
     struct totals *t)
 {
-	long last = -1, last_cores = -1;
+	long last = -1, last_cores = -1, next_cores = -1;
 	long gap = (long)(rp->max_gap / 60);
+	long n = rp->span[k].nminutes;
 
 	memset(t, 0, sizeof *t);
-	for (long i = 0; i < rp->span[k].nminutes; i++) {
+	for (long i = 0; i < n; i++) {
 		long from = i, cores = i;
 
 		if (d->minutes[i] != 0)
 			last = i;
 		else if (last >= 0 && i - last < gap)
 			from = last;
+		if (next_cores < i) {
+			next_cores = i;
+			while (next_cores < n && d->cores[next_cores] == 0)
+				next_cores++;
+		}
 		if (d->cores[i] != 0)
 			last_cores = i;
-		else if (last_cores >= 0 && i - last_cores < gap)
+		else if (last_cores >= 0 && next_cores < n &&
+		    next_cores - last_cores <= gap)
 			cores = last_cores;
 		if (d->minutes[from] == 0)
 			t->unknown++;
