@@ -24,10 +24,10 @@ for t in 30-ovticket-ingest 31-ovticket-commands 32-ovticket-list-export \
 	[ "$status" = 0 ] || sed 's/^/# /' "$T/$t.tap" | grep -v '^# ok'
 done
 
-# A password in the URI: refused before any connection, never repeated.
+# A password in the URI: rejected before any connection, never printed.
 run ovticket --db "postgresql://postgres:hunter2@127.0.0.1:1/x" list
 is "$STATUS" 2 "URI with a password: usage error"
-like "$ERR" "holds a password; remove it and set PGPASSWORD" \
+like "$ERR" "contains a password; remove it and set PGPASSWORD" \
 	"URI with a password: message says what to do"
 unlike "$ERR$OUT" "hunter2" "URI with a password: password never printed"
 run ovticket --db "postgres://postgres@127.0.0.1:1/x?password=hunter2" list
@@ -58,7 +58,7 @@ like "$(db_sql "$DB" "INSERT INTO tickets (customer, severity, channel,
 	summary, fingerprint, state, is_open, opened, updated) VALUES
 	('a', 'normal', 'alarm', 's', 'f', 'new', 1, 0, 0), ('a', 'normal',
 	'alarm', 's', 'f', 'new', 1, 0, 0)")" "duplicate key" \
-	"two open tickets with one fingerprint refused"
+	"second open ticket per fingerprint rejected"
 db_sql "$DB" 'UPDATE schema_version SET version = 99' >/dev/null
 run ovticket --db "$DB" list
 is "$STATUS" 3 "newer schema: exit 3"

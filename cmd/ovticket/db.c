@@ -12,8 +12,9 @@
 #include "diag.h"
 #include "store_impl.h"
 
-/* Text of SQLite's parameter ?N rewritten as PostgreSQL's $N, and the set
- * of parameters used.  The queries hold no '?' inside string literals. */
+/* Returns sql with SQLite's parameters ?N rewritten as PostgreSQL's $N, and
+ * sets the count and the set of parameters used.  The queries contain no
+ * '?' inside string literals. */
 static char *
 pg_text(const char *sql, int *nparams, unsigned *referenced)
 {
@@ -152,7 +153,7 @@ tk_bind_time(struct tk_query *q, int i, int64_t t)
 		tk_bind_int(q, i, t);
 }
 
-/* Runs a PostgreSQL query; false when a constraint refused it. */
+/* Runs a PostgreSQL query.  Returns false when a constraint rejected it. */
 static bool
 pg_run(struct tk_query *q, const char *what)
 {

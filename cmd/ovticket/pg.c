@@ -15,10 +15,10 @@ tk_is_pg_uri(const char *path)
 }
 
 /*
- * Refuses a URI that libpq cannot read or that holds a password: a password
- * in argv is visible to every user of the host (ps), so it must come from
- * PGPASSWORD or a pgpass file.  The URI is never repeated in these messages,
- * since it may hold the very password.
+ * Rejects a URI that libpq cannot parse or that contains a password.  A
+ * password in argv is visible to every user of the host (ps), so it must
+ * come from PGPASSWORD or a pgpass file.  These messages never repeat the
+ * URI, because it may contain the password.
  */
 static void
 check_uri(const char *uri)
@@ -36,7 +36,7 @@ check_uri(const char *uri)
 			has_password = true;
 	PQconninfoFree(opts);
 	if (has_password)
-		ov_usage_error("--db: the PostgreSQL URI holds a password; "
+		ov_usage_error("--db: the PostgreSQL URI contains a password; "
 		    "remove it and set PGPASSWORD or use a pgpass file");
 }
 

@@ -213,8 +213,8 @@ schema_version(struct tk_store *st)
 	int64_t v = 0;
 
 	if (st->pg != NULL) {
-		/* pg_tables, not to_regclass(): the catalog cache may not yet
-		 * see a table that another migration has just committed. */
+		/* pg_tables rather than to_regclass(), which was seen to miss
+		 * a table that another process's migration had just committed. */
 		q = tk_query_new(st, "SELECT count(*) FROM pg_tables WHERE"
 		    " schemaname = current_schema()"
 		    " AND tablename = 'schema_version'");
@@ -331,7 +331,7 @@ open_sqlite(struct tk_store *st, int flags)
 	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
 }
 
-/* SQLite's settings, once the schema version is known to be readable. */
+/* Applies SQLite's settings, once the schema version has been read. */
 static void
 setup_sqlite(struct tk_store *st)
 {

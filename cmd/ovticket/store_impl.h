@@ -6,7 +6,7 @@
  *
  * Queries are written once, in the SQL both back ends accept, with SQLite's
  * numbered parameters ?1…?n; the PostgreSQL side rewrites them to $1…$n.
- * Where the dialects differ, struct tk_dialect holds the small difference.
+ * Where the dialects differ, struct tk_dialect contains the difference.
  */
 #ifndef OVTICKET_STORE_IMPL_H
 #define OVTICKET_STORE_IMPL_H
@@ -43,7 +43,7 @@ enum tk_stmt_id {
 enum tk_step_result {
 	TK_ROW,
 	TK_DONE,
-	TK_CONSTRAINT,		/* a unique or check constraint refused it */
+	TK_CONSTRAINT,		/* a unique or check constraint rejected it */
 };
 
 /* What differs between the SQL of the two back ends. */
@@ -52,7 +52,7 @@ struct tk_dialect {
 	const char *id_column;	/* an auto-numbered primary key */
 	const char *int_type;	/* a 64-bit integer column */
 	const char *now;	/* the current Unix time */
-	const char *append_only; /* refuses UPDATE and DELETE of events */
+	const char *append_only; /* rejects UPDATE and DELETE of events */
 	/* Added to the outbox claim's inner SELECT. */
 	const char *claim_lock;
 	/* Run after a ticket is inserted with its own id, or NULL. */
@@ -126,7 +126,7 @@ const char *tk_column_text(struct tk_query *q, int i);
 int64_t tk_column_int(struct tk_query *q, int i);
 bool tk_column_null(struct tk_query *q, int i);
 
-/* Opens the PostgreSQL connection of a store whose path is a URI; refuses
+/* Opens the PostgreSQL connection of a store whose path is a URI.  Rejects
  * a URI with a password (exit 2). */
 void tk_pg_connect(struct tk_store *st);
 
