@@ -96,6 +96,11 @@ run ovticket notify --config "$T/twice.conf" --retry
 like "$STATUS:$ERR" "^3:.*twice.conf:4: invalid route name ' '" \
 	"blank route name rejected"
 
+# A route for sla records only: "actions = none" as "sla = none" is.
+conf "[route a]" "email = a@ov.example" "actions = none" "sla = breached"
+run ovticket notify --config "$T/twice.conf" --retry
+is "$STATUS:$ERR" "0:" "actions = none accepted"
+
 # An indented line continues a list, and only a list.
 conf "[route a]" "email = a@ov.example," "  b@ov.example" "" \
 	"[route b]" "webhook = http://127.0.0.1:1/" "actions = opened" \

@@ -239,7 +239,9 @@ route_list_key(struct parse_state *ps, struct notify_route *r,
 		free_list(list);
 	if (split_list(value, list) < 0)
 		return fail(ps, "%s: more than 32 values", key, "");
-	if (list == r->sla_states && strcmp(value, "none") == 0)
+	/* "none" empties a list that has a default. */
+	if ((list == r->sla_states || list == r->actions) &&
+	    strcmp(value, "none") == 0)
 		free_list(list);
 	if (list == r->sla_states)
 		return check_words(ps, key, list, states);
