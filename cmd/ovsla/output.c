@@ -62,11 +62,12 @@ static void
 table_row(struct sla_output *o, const struct ticket_sla *t,
     const struct target_result *r)
 {
-	char id[24], due[OV_TIME_LEN], elapsed[32], remaining[32];
+	char id[24], due[64], elapsed[32], remaining[32];
 	const char *cells[10];
 
 	snprintf(id, sizeof id, "%lld", (long long)t->ticket);
-	ov_time_format(r->due, due);
+	/* People read the due time in their own zone, which is named. */
+	ov_time_display(r->due, due, sizeof due);
 	format_hours(r->elapsed, elapsed, sizeof elapsed);
 	format_hours(r->remaining, remaining, sizeof remaining);
 	cells[0] = id;
