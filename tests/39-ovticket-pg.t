@@ -59,6 +59,17 @@ like "$(db_sql "$DB" "INSERT INTO tickets (customer, severity, channel,
 	('a', 'normal', 'alarm', 's', 'f', 'new', 1, 0, 0), ('a', 'normal',
 	'alarm', 's', 'f', 'new', 1, 0, 0)")" "duplicate key" \
 	"second open ticket per fingerprint rejected"
+
+# A database of schema version 1 (no outbox) is migrated on first use.
+db_sql "$DB" 'DROP TABLE outbox; UPDATE schema_version SET version = 1' \
+	>/dev/null
+run ovticket --db "$DB" -v list
+is "$STATUS" 0 "version 1 database: list exits 0"
+like "$ERR" "migrating schema from version 1 to 2" "migration announced"
+is "$(db_sql "$DB" 'SELECT version FROM schema_version')" 2 \
+	"migrated to schema version 2"
+is "$(db_sql "$DB" 'SELECT count(*) FROM outbox')" 0 "outbox table created"
+is "$(jq -r .summary <<<"$OUT")" s "ticket kept by the migration"
 db_sql "$DB" 'UPDATE schema_version SET version = 99' >/dev/null
 run ovticket --db "$DB" list
 is "$STATUS" 3 "newer schema: exit 3"
