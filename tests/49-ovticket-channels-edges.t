@@ -162,6 +162,32 @@ like "$(posted To: | sort | tr '\n' ' ')" 'ana .*bob' "both owners sent"
 like "$(posted Minutes: | sort | tr '\n' ' ')" '15 .*30' \
 	"both worklogs sent"
 
+# Two databases (say, before and after a move to PostgreSQL) number their
+# outbox entries from 1 again.  Their alerts still get different
+# Message-IDs, or the mail provider would drop the second as a copy.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" \
+	-out "$T/cert.pem" -days 2 -subj /CN=127.0.0.1 \
+	-addext subjectAltName=IP:127.0.0.1 2>/dev/null
+SP=$(free_port)
+/usr/bin/python3 -u "$F/smtpd.py" "$SP" "$T/maildir" "$T/cert.pem" \
+	"$T/key.pem" alerts pw >"$T/smtpd.log" 2>&1 &
+cleanup "stop_pid $!"
+wait_for grep -q ready "$T/smtpd.log"
+echo "alerts:pw" >"$T/credentials"
+printf '%s\n' "[smtp]" "url = smtp://127.0.0.1:$SP" "from = ov@ov.example" \
+	"credentials = $T/credentials" "ca_file = $T/cert.pem" \
+	"[route oncall]" "email = oncall@ov.example" >"$T/smtp.conf"
+for name in one two; do
+	db=$(test_db "$name") || exit 1
+	ovticket --db "$db" open --customer acme --severity critical \
+		--by eng --at 2026-11-02T09:00:00Z --summary "down" \
+		>"$T/$name.ndjson"
+	ovticket --db "$db" notify --config "$T/smtp.conf" \
+		--now 2026-11-02T09:01:00Z "$T/$name.ndjson"
+done
+ids=$(cat "$T"/maildir/new/* | grep -i '^Message-Id:' | sort -u | wc -l)
+is "$ids" 2 "alerts of two databases have two Message-IDs"
+
 # A summary typed on a terminal that is not UTF-8 is asked again instead
 # of failing after the last answer.
 printf 'a\xf1o\n' >"$T/latin1"

@@ -5,10 +5,12 @@
  * webhook.  An entry that cannot be sent stays in the outbox and is retried
  * with backoff by later runs; one that was sent is never sent again.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -127,7 +129,25 @@ add_event_lines(struct ov_buf *b, const cJSON *obj)
 		add_line(b, "Public:", cJSON_IsTrue(public) ? "yes" : "no");
 }
 
-/* Builds the entry's payload: {"subject", "text"} of the message. */
+/*
+ * Adds 32 random hex digits, stored with the entry and used in the
+ * Message-ID of its e-mail: a resend then has the same Message-ID, and a
+ * new database, whose outbox ids start at 1 again, no old one.
+ */
+static void
+add_token(struct ov_buf *b)
+{
+	unsigned char bytes[16];
+
+	if (getrandom(bytes, sizeof bytes, 0) != (ssize_t)sizeof bytes)
+		ov_die(OV_EXIT_RESOURCE, "getrandom failed: %s",
+		    strerror(errno));
+	for (size_t i = 0; i < sizeof bytes; i++)
+		ov_buf_printf(b, "%02x", bytes[i]);
+}
+
+/* Builds the entry's payload: {"token", "subject", "text"} of the
+ * message. */
 static void
 build_payload(struct ov_buf *p, const struct notice *n, const char *summary)
 {
@@ -158,7 +178,9 @@ build_payload(struct ov_buf *p, const struct notice *n, const char *summary)
 	add_event_lines(&text, n->obj);
 	if (body != NULL)
 		ov_buf_printf(&text, "\n%s\n", body);
-	ov_buf_adds(p, "{\"subject\":");
+	ov_buf_adds(p, "{\"token\":\"");
+	add_token(p);
+	ov_buf_adds(p, "\",\"subject\":");
 	ov_buf_add_json_string(p, subject.data, subject.len);
 	ov_buf_adds(p, ",\"text\":");
 	ov_buf_add_json_string(p, text.data, text.len);
@@ -338,6 +360,27 @@ render(const struct tk_outbox_entry *const *e, size_t n,
 	ov_buf_addc(text, '\0');
 }
 
+/*
+ * Names the message of entries starting with first: by the token of its
+ * payload, so that the recipient can recognise a resend after a lost
+ * reply.  Entries queued before payloads had tokens use their id.
+ */
+static void
+message_id(const struct tk_outbox_entry *first, size_t n, const char *domain,
+    char *id, size_t size)
+{
+	cJSON *p = cJSON_Parse(first->payload);
+	const char *token = p != NULL ? field(p, "token") : NULL;
+
+	if (token != NULL && token[0] != '\0' &&
+	    strspn(token, "0123456789abcdef") == strlen(token))
+		snprintf(id, size, "ovticket.%s.%zu@%s", token, n, domain);
+	else
+		snprintf(id, size, "ovticket.outbox.%lld.%zu@%s",
+		    (long long)first->id, n, domain);
+	cJSON_Delete(p);
+}
+
 static int
 deliver(struct notify_run *run, const struct notify_route *r,
     const struct tk_outbox_entry *const *e, size_t n, char *err,
@@ -356,10 +399,7 @@ deliver(struct notify_run *run, const struct notify_route *r,
 		rc = webhook_post(r->webhook, hook.data,
 		    run->config.smtp.timeout, r->ca_file, err, errsize);
 	} else {
-		/* The id of the first entry names the message, so that the
-		 * recipient can recognise a resend after a lost reply. */
-		snprintf(id, sizeof id, "ovticket.outbox.%lld.%zu@%s",
-		    (long long)e[0]->id, n, domain);
+		message_id(e[0], n, domain, id, sizeof id);
 		rc = smtp_send(&run->config.smtp,
 		    (const char *const *)r->email, subject.data, text.data, id,
 		    err, errsize);
