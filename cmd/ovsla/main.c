@@ -46,7 +46,9 @@ static const struct ov_help help = {
 	"                         running, compliance, reaction times\n"
 	"\n"
 	"  --customers FILE       customers.csv: each ticket's plan is its\n"
-	"                         customer's plan (default: $OV_CUSTOMERS)\n"
+	"                         customer's plan (default: $OV_CUSTOMERS,\n"
+	"                         else /etc/ov/customers.csv, else plan\n"
+	"                         24x7 for every ticket)\n"
 	"  --plan NAME            use this plan for every ticket instead\n"
 	"  --plans FILE           plans.conf (default: the installed one,\n"
 	"                         else the built-in 24x7 and nbd plans)\n"
@@ -183,6 +185,9 @@ take_command(int argc, char **argv, struct options *o)
 		ov_cli_bad_command(word, commands);
 }
 
+/* The customers file of the shipped crontab and systemd units. */
+#define DEFAULT_CUSTOMERS "/etc/ov/customers.csv"
+
 static void
 check_combinations(struct options *o)
 {
@@ -191,9 +196,17 @@ check_combinations(struct options *o)
 	if (o->customers == NULL && o->plan == NULL && env != NULL &&
 	    *env != '\0')
 		o->customers = env;
-	if (o->customers == NULL && o->plan == NULL)
-		ov_usage_error("--customers (or $OV_CUSTOMERS) or --plan is "
-		    "required");
+	if (o->customers == NULL && o->plan == NULL &&
+	    access(DEFAULT_CUSTOMERS, R_OK) == 0)
+		o->customers = DEFAULT_CUSTOMERS;
+	if (o->customers == NULL && o->plan == NULL) {
+		/* A plain `ovsla report --month M` still answers, on the
+		 * wall clock, and says which plan it assumed. */
+		ov_warn("no customers file (--customers, $OV_CUSTOMERS or %s) "
+		    "and no --plan: every ticket uses plan 24x7",
+		    DEFAULT_CUSTOMERS);
+		o->plan = "24x7";
+	}
 	if (o->customers != NULL && o->plan != NULL)
 		ov_usage_error("--customers and --plan cannot be combined");
 	if (o->command == CMD_CHECK && (o->state == NULL) == (o->db == NULL))
