@@ -138,9 +138,10 @@ run ovsla "${C[@]}" "${NOW[@]}" "$T/none.ndjson"
 is "$STATUS" 3 "missing input file: exit 3"
 
 # Usage.
-run env -u OV_CUSTOMERS ovsla "$F/unacked.ndjson"
-is "$STATUS" 2 "neither --customers nor --plan: exit 2"
-like "$ERR" "Try 'ovsla --help'" "usage hint on stderr"
+run env -u OV_CUSTOMERS ovsla --now 2026-11-16T10:00:00Z "$F/unacked.ndjson"
+is "$STATUS" 0 "neither --customers nor --plan: plan 24x7"
+like "$ERR" "every ticket uses plan 24x7" "the assumed plan is named"
+like "$OUT" '"plan":"24x7"' "records carry the assumed plan"
 OV_CUSTOMERS=$F/customers.csv run ovsla -q --now 2026-11-16T10:00:00Z \
 	"$F/unacked.ndjson"
 is "$STATUS:$(printf '%s\n' "$OUT" | jq -r 'select(.ticket == 81) | .plan' |
