@@ -84,6 +84,29 @@ put_cell(FILE *f, const char *s)
 		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
 }
 
+/* Colour of a cell that is one of the toolkit's state words, or NULL. */
+static const char *
+state_color(const char *s)
+{
+	static const char *const red[] = { "breached", "critical", "down",
+		"failed", "firing", NULL };
+	static const char *const yellow[] = { "at_risk", "pending", "paused",
+		"reopened", NULL };
+	static const char *const green[] = { "met", "resolved", "closed", "up",
+		NULL };
+
+	for (int i = 0; red[i] != NULL; i++)
+		if (strcmp(s, red[i]) == 0)
+			return "\033[31m";
+	for (int i = 0; yellow[i] != NULL; i++)
+		if (strcmp(s, yellow[i]) == 0)
+			return "\033[33m";
+	for (int i = 0; green[i] != NULL; i++)
+		if (strcmp(s, green[i]) == 0)
+			return "\033[32m";
+	return NULL;
+}
+
 static void
 pad(FILE *f, size_t n)
 {
@@ -114,9 +137,16 @@ ov_table_print(struct ov_table *t, FILE *f)
 			size_t gap = w[c] - width(cells[c]);
 			bool last = c + 1 == t->ncols;
 
+			const char *paint = color && r > 0 ?
+			    state_color(cells[c]) : NULL;
+
 			if (t->right[c])
 				pad(f, gap);
+			if (paint != NULL)
+				fputs(paint, f);
 			put_cell(f, cells[c]);
+			if (paint != NULL)
+				fputs("\033[0m", f);
 			if (!t->right[c] && !last)
 				pad(f, gap);
 			if (!last)

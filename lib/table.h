@@ -1,7 +1,9 @@
 /*
  * Aligned text tables for a terminal: a header row in bold, columns padded
- * to their widest cell (counted in UTF-8 characters), numbers aligned right.
- * Colour is used only on a terminal and never when NO_COLOR is set.
+ * to their widest cell (counted in UTF-8 characters), numbers aligned right,
+ * and state words coloured (breached and critical red, at_risk and pending
+ * yellow, met and resolved green).  Colour is used only on a terminal and
+ * never when NO_COLOR is set.
  */
 #ifndef OV_TABLE_H
 #define OV_TABLE_H
