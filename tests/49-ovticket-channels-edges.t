@@ -50,6 +50,15 @@ is "$(echo "$OUT" | jq -r 'select(.action == "opened") | .summary')" \
 	"Video 2J down" "C1 control dropped from the subject"
 is "$(reply_of "$OUT")" "a31mred b" "C1 controls dropped from the text"
 
+# Two From headers: which one is the sender depends on who reads it (the
+# mail server's DMARC check may have read the other), so it is refused.
+printf '%s\n' "From: ops@initech.example" "From: evil@elsewhere.example" \
+	"Subject: two senders" "Message-ID: <two-from@x.example>" "" "x" \
+	>"$T/two-from.eml"
+run mail <"$T/two-from.eml"
+is "$STATUS:$OUT" "65:" "two From headers: exit 65, nothing filed"
+like "$ERR" 'more than one From header' "two From headers named"
+
 # Standard output closed: the message is filed, so the mail server hears
 # success and does not deliver it again.
 sed 's/html-1@/html-2@/' "$T/entities.eml" >"$T/closed.eml"

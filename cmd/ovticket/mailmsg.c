@@ -390,6 +390,21 @@ body_text(GMimeMessage *msg, size_t *nattachments)
 	return b.data;
 }
 
+/* Counts the top-level headers named name, case ignored. */
+static int
+header_count(GMimeMessage *msg, const char *name)
+{
+	GMimeHeaderList *list = g_mime_object_get_header_list(
+	    GMIME_OBJECT(msg));
+	int n = 0;
+
+	for (int i = 0; i < g_mime_header_list_get_count(list); i++)
+		if (g_ascii_strcasecmp(g_mime_header_get_name(
+		    g_mime_header_list_get_header_at(list, i)), name) == 0)
+			n++;
+	return n;
+}
+
 static int
 parse_from(GMimeMessage *msg, struct mail_message *m)
 {
@@ -471,7 +486,12 @@ mail_message_parse(const char *data, size_t len, struct mail_message *m,
 		snprintf(err, errsize, "not an RFC 5322 message");
 		return -1;
 	}
-	if (parse_from(msg, m) < 0) {
+	/* With two, the sender would depend on which one is read, and the
+	 * mail server's DMARC check may have read the other. */
+	if (header_count(msg, "From") > 1) {
+		snprintf(err, errsize, "more than one From header");
+		rc = -1;
+	} else if (parse_from(msg, m) < 0) {
 		snprintf(err, errsize, "no valid From address");
 		rc = -1;
 	} else {
