@@ -1,7 +1,8 @@
 /*
  * Fuzz target: ovticket's decoding of a received e-mail message with GMime
- * (mail_message_parse()), which runs before any database work.  What it
- * returns must be valid UTF-8, and the subject and sender one line each.
+ * (mail_message_parse()), which runs before any database work.  The
+ * name, subject, message id and text it returns must be valid UTF-8, and
+ * the sender, name, subject and message id one line each.
  *
  * fuzz-sources: cmd/ovticket/mailmsg.c
  * fuzz-pkgs: gmime-3.0
@@ -45,8 +46,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	/* NOTE: from_addr is checked for one line only.  mailmsg.c keeps the
-	 * address's bytes as they came, so "\xff@acme.example" passes
-	 * through although mailmsg.h promises UTF-8. */
+	 * bytes GMime returns, and GMime keeps a raw byte in a domain literal
+	 * ("a@[127.\xae0.0.1]"), although mailmsg.h promises UTF-8. */
 	if (strpbrk(m.from_addr, "\r\n ") != NULL)
 		abort();
 	check_text(m.from_name, true);
@@ -55,7 +56,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_text(m.text, false);
 	/* NOTE: the subject is cut at MAIL_SUMMARY_MAX bytes before invalid
 	 * bytes become U+FFFD (3 bytes each), so it can reach three times
-	 * that; the store takes summaries up to 1024 bytes. */
+	 * that.  The store takes summaries up to 1024 bytes. */
 	if (strlen(m.subject) > 3 * MAIL_SUMMARY_MAX)
 		abort();
 	mail_message_free(&m);

@@ -1,9 +1,9 @@
 /*
- * Fuzz target: ovscrape's reading of OpenVidu answers.  The input is split
+ * Fuzz target: ovscrape's reading of OpenVidu responses.  The input is split
  * at lines "%%" into up to seven parts: the OpenVidu 2 bodies of health,
  * config, media-nodes, sessions and recordings (an empty part is a failed
  * fetch), then CDR or webhook event lines for "ovscrape events", then a
- * LiveKit /metrics page for the OpenVidu 3 source.  The answers go through
+ * LiveKit /metrics page for the OpenVidu 3 source.  The responses go through
  * two rounds, so that the media-node status times kept between rounds of
  * --every are read back too.
  *
@@ -87,9 +87,9 @@ split(const uint8_t *data, size_t size, struct part *parts)
 	return n;
 }
 
-/* Fills the fetches of t with the parts as HTTP 200 answers. */
+/* Fills the fetches of t with the parts as HTTP 200 responses. */
 static void
-answer(struct target *t, const struct part *parts, int nparts)
+fill_responses(struct target *t, const struct part *parts, int nparts)
 {
 	for (size_t i = 0; i < t->nfetches; i++) {
 		struct fetch *f = &t->fetches[i];
@@ -110,7 +110,7 @@ openvidu2_rounds(struct target *t, struct emitter *e,
 {
 	for (int round = 0; round < 2; round++) {
 		openvidu2_requests(t);
-		answer(t, parts, nparts);
+		fill_responses(t, parts, nparts);
 		openvidu2_emit(e, t);
 		target_reset(t);
 		e->now += 60;
@@ -152,7 +152,7 @@ openvidu3_round(struct target *t, struct emitter *e, const struct part *p)
 	struct part parts[2] = { { "{}", 2 }, *p };
 
 	openvidu3_requests(t);
-	answer(t, parts, 2);
+	fill_responses(t, parts, 2);
 	openvidu3_emit(e, t);
 	target_reset(t);
 }

@@ -30,7 +30,7 @@
 #include "json.h"
 #include "statefile.h"
 
-static jmp_buf died;
+static jmp_buf loader_exit;
 static FILE *open_file;
 static char *line_buf;
 static cJSON *parsed;
@@ -39,7 +39,7 @@ static void *last_freed;
 static noreturn void
 fuzz_exit(int status)
 {
-	longjmp(died, status == 0 ? -1 : status);
+	longjmp(loader_exit, status == 0 ? -1 : status);
 }
 
 static noreturn void __attribute__((format(printf, 2, 3)))
@@ -163,7 +163,7 @@ ovalarm_state(const char *path, struct ruleset *rules)
 
 	engine_init(&e, rules, no_alarm, NULL);
 	last_freed = NULL;
-	if (setjmp(died) == 0)
+	if (setjmp(loader_exit) == 0)
 		state_load(&e, path);
 	else
 		release(&e);
@@ -182,7 +182,7 @@ ovsla_state(const char *path)
 	if (f == NULL)
 		abort();
 	cs = (struct check_state){ .path = path, .lock = -1 };
-	if (setjmp(died) == 0)
+	if (setjmp(loader_exit) == 0)
 		load(&cs, f);
 	else
 		free(line_buf);	/* load() frees it only when it returns */
