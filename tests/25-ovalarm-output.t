@@ -95,7 +95,7 @@ run ovalarm "$T/crlf"
 is "$STATUS:$(echo "$OUT" | jq -r .state | tr '\n' ' ')" \
 	"0:firing resolved " "BOM, CRLF and no final newline are accepted"
 run ovalarm "$T/nonexistent"
-is "$STATUS" 1 "unreadable input: exit 1"
+is "$STATUS" 3 "unreadable input: exit 3"
 
 # Nagios mode: one line, exit status by the worst firing alarm.
 run ovalarm --nagios </dev/null

@@ -47,12 +47,12 @@ unlike "$ERR" "bad\\.ndjson:3: " "--strict stops there"
 # the invoices are written and the exit status is 1; with --strict nothing
 # is written.
 run ovbill --month 2026-11 --customers "$F/customers.csv" "$T/missing.ndjson"
-is "$STATUS" 1 "unreadable input: exit 1"
+is "$STATUS" 3 "unreadable input: exit 3"
 like "$OUT" '"item":"total"' "unreadable input: invoices written"
 like "$ERR" "missing\\.ndjson: No such file" "unreadable input named"
 run ovbill --strict --month 2026-11 --customers "$F/customers.csv" \
 	"$T/missing.ndjson"
-is "$STATUS" 1 "--strict, unreadable input: exit 1"
+is "$STATUS" 3 "--strict, unreadable input: exit 3"
 is "$OUT" "" "--strict, unreadable input: nothing written"
 like "$ERR" "--strict: .*nothing written" "--strict, unreadable input: why"
 
@@ -115,7 +115,7 @@ run ovbill --month 2026-11 --customers "$T/bad.csv" /dev/null
 is "$STATUS" 3 "invalid customers file: exit 3"
 like "$ERR" "bad\\.csv:2: contract_start:" "invalid field named with its line"
 run ovbill --month 2026-11 --customers "$F/customers.csv" "$T/nonexistent.ndjson"
-is "$STATUS" 1 "unreadable input: exit 1"
+is "$STATUS" 3 "unreadable input: exit 3"
 like "$ERR" "nonexistent\\.ndjson" "unreadable input named"
 
 # Usage errors: exit 2 with a short message on standard error.

@@ -255,7 +255,13 @@ main(int argc, char **argv)
 	if (r->engine.out_of_order > 0)
 		ov_note(1, "%ld samples older than their series' last sample "
 		    "were ignored", r->engine.out_of_order);
-	if (o.format == OUT_NAGIOS) {
+	if (o.format == OUT_NAGIOS && loop.read_failed) {
+		/* Alarms of an input never read are unknown, not OK. */
+		printf("OVALARM UNKNOWN - an input file could not be read "
+		    "(details on standard error)\n");
+		nagios_line_written = true;
+		status = OV_EXIT_RESOURCE;
+	} else if (o.format == OUT_NAGIOS) {
 		/* Nagios reads the exit status as the service state, so
 		 * rejected lines are only reported on standard error. */
 		status = output_finish(&r->output, &r->engine);
@@ -269,6 +275,10 @@ main(int argc, char **argv)
 		state_save(&r->engine, o.state);
 		ov_unlock(lock);
 	}
+	/* An input file that could not be read at all is a resource error
+	 * (in Nagios mode, UNKNOWN above). */
+	if (o.format != OUT_NAGIOS && loop.read_failed)
+		status = OV_EXIT_RESOURCE;
 	engine_free(&r->engine);
 	rules_free(&rules);
 	reader_free(&r->reader);

@@ -219,5 +219,8 @@ main(int argc, char **argv)
 	ov_deployments_free(&deployments);
 	if (!o.usage_report)
 		ov_plans_free(&plans);
+	/* An input file that could not be read at all is a resource error. */
+	if (o.loop.read_failed)
+		status = OV_EXIT_RESOURCE;
 	return status;
 }
