@@ -61,27 +61,36 @@ ov_table_add(struct ov_table *t, const char *const *cells)
 	t->rows[t->nrows++] = row;
 }
 
-/* Width in terminal columns, counting each UTF-8 character as one and
- * control characters as none. */
+/* Width in terminal columns, counting each UTF-8 character as one,
+ * control characters included, since put_cell() shows each as '?'. */
 static size_t
 width(const char *s)
 {
 	size_t w = 0;
 
 	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80 &&
-		    (unsigned char)*s >= 0x20)
+		if (((unsigned char)*s & 0xc0) != 0x80)
 			w++;
 	return w;
 }
 
-/* Prints a cell with control characters replaced, so that a hostile value
+/* Prints a cell with control characters replaced, C0, DEL and the C1
+ * range U+0080-U+009F (UTF-8 C2 80 to C2 9F) alike, so that a hostile value
  * cannot move the cursor or change colours. */
 static void
 put_cell(FILE *f, const char *s)
 {
-	for (; *s; s++)
-		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == 0xc2 && (unsigned char)s[1] >= 0x80 &&
+		    (unsigned char)s[1] <= 0x9f) {
+			fputc('?', f);
+			s++;
+		} else {
+			fputc(c < 0x20 || c == 0x7f ? '?' : c, f);
+		}
+	}
 }
 
 /* Colour of a cell that is one of the toolkit's state words, or NULL. */

@@ -100,7 +100,7 @@ test_table(void)
 {
 	const char *titles[] = { "NAME", ">COUNT", "NOTE", NULL };
 	const char *row1[] = { "caf\xc3\xa9", "7", "a", NULL };
-	const char *row2[] = { "x", "1234", "bell\a", NULL };
+	const char *row2[] = { "x", "1234", "bell\a\xc2\x9b", NULL };
 	char path[128];
 	struct ov_table *t = ov_table_new(titles);
 	FILE *f;
@@ -114,7 +114,7 @@ test_table(void)
 	tap_is_str(slurp(path),
 	    "NAME  COUNT  NOTE\n"
 	    "caf\xc3\xa9      7  a\n"
-	    "x      1234  bell?\n",
+	    "x      1234  bell??\n",
 	    "table aligned by characters, control bytes replaced");
 }
 
