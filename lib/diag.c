@@ -22,25 +22,57 @@ ov_set_progname(const char *argv0)
 	ov_progname = slash ? slash + 1 : argv0;
 }
 
+/*
+ * Makes a message one safe line: line breaks and tabs (a library's
+ * multi-line error) become spaces, and other control characters, C1 ones
+ * (UTF-8 C2 80 to C2 9F) included, become '?', so that a value quoted from
+ * hostile input cannot drive the terminal.
+ */
+static void
+one_line(char *s)
+{
+	char *out = s, *start = s;
+
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '\n' || c == '\r' || c == '\t') {
+			if (out > start && out[-1] != ' ')
+				*out++ = ' ';
+		} else if (c == 0xc2 && (unsigned char)s[1] >= 0x80 &&
+		    (unsigned char)s[1] <= 0x9f) {
+			*out++ = '?';
+			s++;
+		} else {
+			*out++ = c < 0x20 || c == 0x7f ? '?' : (char)c;
+		}
+	}
+	while (out > start && out[-1] == ' ')
+		out--;
+	*out = '\0';
+}
+
 static void
 emit(const char *file, long line, const char *level, const char *fmt,
     va_list ap)
 {
 	/* One fprintf per part; stderr is unbuffered, so build the line first
 	 * and write it at once to keep lines from parallel runs whole. */
-	char msg[4096];
+	char msg[4096];		/* room for the "\n" added after one_line() */
 	char text[3800];
 
 	ov_vformat(text, sizeof text, fmt, ap);
 	if (file != NULL && line > 0)
-		snprintf(msg, sizeof msg, "%s: %s:%ld: %s%s\n", ov_progname,
+		snprintf(msg, sizeof msg - 1, "%s: %s:%ld: %s%s", ov_progname,
 		    file, line, level, text);
 	else if (file != NULL)
-		snprintf(msg, sizeof msg, "%s: %s: %s%s\n", ov_progname, file,
+		snprintf(msg, sizeof msg - 1, "%s: %s: %s%s", ov_progname, file,
 		    level, text);
 	else
-		snprintf(msg, sizeof msg, "%s: %s%s\n", ov_progname, level,
+		snprintf(msg, sizeof msg - 1, "%s: %s%s", ov_progname, level,
 		    text);
+	one_line(msg);
+	strcat(msg, "\n");
 	fputs(msg, stderr);
 }
 

@@ -154,6 +154,7 @@ test_diag(void)
 	ov_verbosity = OV_QUIET;
 	ov_warn("muted");
 	ov_error("errors still shown");
+	ov_error("multi\n\tline \x1b[2J and \xc2\x9b end\n");
 	fflush(stderr);
 	dup2(saved, STDERR_FILENO);
 	close(fd);
@@ -161,7 +162,8 @@ test_diag(void)
 	    "ovtest: plain 1\n"
 	    "ovtest: in.nd:12: bad record\n"
 	    "ovtest: warning: careful\n"
-	    "ovtest: errors still shown\n",
+	    "ovtest: errors still shown\n"
+	    "ovtest: multi line ?[2J and ? end\n",
 	    "message formats and levels");
 }
 
