@@ -215,7 +215,10 @@ portal_finish_reports(struct portal *p)
 	size_t kept = 0;
 	char month[16];
 
-	qsort(p->reports, p->nreports, sizeof *p->reports, compare_reports);
+	/* qsort() must not get the null list of a portal without reports. */
+	if (p->nreports > 0)
+		qsort(p->reports, p->nreports, sizeof *p->reports,
+		    compare_reports);
 	for (size_t i = 0; i < p->nreports; i++) {
 		struct portal_report *r = &p->reports[i];
 
