@@ -318,6 +318,9 @@ insert_ticket(struct tk_store *st, struct tk_event *ev)
 	return rc;
 }
 
+/* Inserts an event; returns TK_DONE, or TK_CONSTRAINT when its alarm key is
+ * already recorded.  ON CONFLICT keeps a duplicate from being an error,
+ * which PostgreSQL would write to its log for every re-read alarm. */
 static enum tk_step_result
 insert_event(struct tk_store *st, struct tk_event *ev, const char *key)
 {
@@ -325,7 +328,8 @@ insert_event(struct tk_store *st, struct tk_event *ev, const char *key)
 	    "INSERT INTO events (ticket, time, action, actor, text, public,"
 	    " severity, assignee, minutes, fingerprint, customer, deployment,"
 	    " channel, summary, alarm_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-	    " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) RETURNING id");
+	    " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+	    " ON CONFLICT (alarm_key) DO NOTHING RETURNING id");
 	bool opened = ev->action == TK_OPENED;
 	enum tk_step_result rc;
 
@@ -350,6 +354,8 @@ insert_event(struct tk_store *st, struct tk_event *ev, const char *key)
 	if (rc == TK_ROW) {
 		ev->id = tk_column_int(q, 0);
 		rc = TK_DONE;
+	} else if (rc == TK_DONE) {
+		rc = TK_CONSTRAINT;
 	}
 	tk_query_reset(q);
 	return rc;
