@@ -1,8 +1,9 @@
 /*
  * The query layer of the ticket store: one interface over a SQLite
  * statement and a PostgreSQL query, so that store.c, apply.c and outbox.c
- * write each query once.  A PostgreSQL query's rows are read at once, which
- * lets a caller run other queries between two rows, as SQLite allows.
+ * write each query once.  A PostgreSQL query's rows are read at once, or a
+ * few hundred at a time from a cursor, which lets a caller run other
+ * queries between two rows, as SQLite allows.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -61,6 +62,17 @@ tk_query_new(struct tk_store *st, const char *sql)
 	return q;
 }
 
+struct tk_query *
+tk_query_cursor(struct tk_store *st, const char *sql)
+{
+	struct tk_query *q = tk_query_new(st, sql);
+
+	if (st->pg != NULL)
+		snprintf(q->cursor, sizeof q->cursor, "tk_cursor%u",
+		    st->cursors++);
+	return q;
+}
+
 /* Prepares a cached query on the server, so that it is parsed once. */
 static void
 pg_prepare(struct tk_query *q, int id)
@@ -100,6 +112,13 @@ tk_stmt(struct tk_store *st, enum tk_stmt_id id, const char *sql)
 void
 tk_query_reset(struct tk_query *q)
 {
+	char sql[48];
+
+	if (q->declared) {
+		snprintf(sql, sizeof sql, "CLOSE %s", q->cursor);
+		tk_exec(q->st, sql, "cannot close a cursor");
+		q->declared = false;
+	}
 	if (q->lite != NULL) {
 		sqlite3_reset(q->lite);
 		sqlite3_clear_bindings(q->lite);
@@ -153,7 +172,24 @@ tk_bind_time(struct tk_query *q, int i, int64_t t)
 		tk_bind_int(q, i, t);
 }
 
-/* Runs a PostgreSQL query.  Returns false when a constraint rejected it. */
+/* Fetches the next rows of a cursor into q->res; false at the end. */
+static bool
+pg_fetch(struct tk_query *q, const char *what)
+{
+	char sql[48];
+
+	snprintf(sql, sizeof sql, "FETCH 500 FROM %s", q->cursor);
+	PQclear(q->res);
+	q->res = PQexec(q->st->pg, sql);
+	if (PQresultStatus(q->res) != PGRES_TUPLES_OK)
+		tk_db_die(q->st, what);
+	q->row = -1;
+	return PQntuples(q->res) > 0;
+}
+
+/* Runs a PostgreSQL query, or declares its cursor WITH HOLD (so that it
+ * outlives the transaction it was declared in, if any).  Returns false
+ * when a constraint rejected it. */
 static bool
 pg_run(struct tk_query *q, const char *what)
 {
@@ -161,6 +197,7 @@ pg_run(struct tk_query *q, const char *what)
 	const char *const *v = (const char *const *)q->values;
 	Oid types[TK_MAX_PARAMS] = { 0 };
 	const char *state;
+	char *sql = q->pg_sql;
 
 	if (q->pg_name[0] != '\0') {
 		q->res = PQexecPrepared(c, q->pg_name, q->nparams, v, NULL,
@@ -169,8 +206,13 @@ pg_run(struct tk_query *q, const char *what)
 		for (int i = 0; i < q->nparams; i++)
 			if (!(q->referenced & 1u << i))
 				types[i] = 25;	/* text */
-		q->res = PQexecParams(c, q->pg_sql, q->nparams, types, v,
-		    NULL, NULL, 0);
+		if (q->cursor[0] != '\0' && asprintf(&sql, "DECLARE %s NO "
+		    "SCROLL CURSOR WITH HOLD FOR %s", q->cursor, q->pg_sql) < 0)
+			ov_die(OV_EXIT_RESOURCE, "out of memory");
+		q->res = PQexecParams(c, sql, q->nparams, types, v, NULL,
+		    NULL, 0);
+		if (sql != q->pg_sql)
+			free(sql);
 	}
 	switch (PQresultStatus(q->res)) {
 	case PGRES_TUPLES_OK:
@@ -200,9 +242,18 @@ tk_step(struct tk_query *q, const char *what)
 				return TK_CONSTRAINT;
 			q->busy = true;
 			q->row = -1;
+			if (q->cursor[0] != '\0') {
+				q->declared = true;
+				pg_fetch(q, what);
+			}
 		}
 		if (++q->row < PQntuples(q->res))
 			return TK_ROW;
+		if (q->declared && PQntuples(q->res) > 0 &&
+		    pg_fetch(q, what)) {
+			q->row = 0;
+			return TK_ROW;
+		}
 		return TK_DONE;
 	}
 	q->busy = true;

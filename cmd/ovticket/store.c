@@ -596,7 +596,7 @@ event_query(struct tk_store *st, const struct tk_filter *f, bool *own)
 	    f->customer ? " AND t.customer = ?2" : "",
 	    f->since != TK_NO_TIME ? " AND e.time >= ?3" : "",
 	    f->until != TK_NO_TIME ? " AND e.time < ?4" : "");
-	q = tk_query_new(st, sql);
+	q = tk_query_cursor(st, sql);
 	if (*cached == NULL)
 		*cached = q;
 	else
@@ -647,7 +647,7 @@ tk_tickets_each(struct tk_store *st, const struct tk_filter *f,
 	    f->open_only ? " AND is_open = 1" : "",
 	    f->severity ? " AND severity = ?5" : "",
 	    f->channel ? " AND channel = ?6" : "");
-	q = tk_query_new(st, sql);
+	q = tk_query_cursor(st, sql);
 	if (f->ticket)
 		tk_bind_int(q, 1, f->ticket);
 	tk_bind_text(q, 2, f->customer);

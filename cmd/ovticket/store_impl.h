@@ -77,6 +77,10 @@ struct tk_query {
 	PGresult *res;
 	int row;
 	bool busy;
+	/* A query of tk_query_cursor(): its rows come from a server-side
+	 * cursor, a few hundred at a time. */
+	char cursor[24];	/* "" when not a cursor */
+	bool declared;
 };
 
 struct tk_store {
@@ -86,6 +90,7 @@ struct tk_store {
 	PGconn *pg;		/* PostgreSQL, or NULL */
 	bool readonly;
 	bool in_transaction;
+	unsigned cursors;	/* cursors declared, for their names */
 	struct tk_query *stmts[TK_STMT_COUNT];
 	/* Queries of tk_events_each(), one per combination of filters. */
 	struct tk_query *event_queries[16];
@@ -105,6 +110,11 @@ struct tk_query *tk_stmt(struct tk_store *st, enum tk_stmt_id id,
 
 /* Prepares a query for one use; free it with tk_query_free(). */
 struct tk_query *tk_query_new(struct tk_store *st, const char *sql);
+
+/* Prepares a query whose rows may be many: on PostgreSQL they are fetched
+ * through a cursor, so that memory stays flat; on SQLite it is
+ * tk_query_new(). */
+struct tk_query *tk_query_cursor(struct tk_store *st, const char *sql);
 void tk_query_free(struct tk_query *q);
 
 /* Forgets the current result and the bound values (to NULL). */
