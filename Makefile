@@ -87,8 +87,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libov.a
 
 # A fuzz target lists the program sources it needs on a "fuzz-sources:" line
 # and its pkg-config packages on a "fuzz-pkgs:" line.
-fuzz_line = $(shell sed -n 's/^.*$(1): *//p' $(2))
-$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(BUILD)/libov.a
+fuzz_line = $(shell sed -n '/$(1):/{s/^.*$(1): *//; s/ *\*\/.*//; p;}' $(2))
+.SECONDEXPANSION:
+$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(BUILD)/libov.a \
+		$$(call fuzz_line,fuzz-sources,tests/fuzz/fuzz_$$*.c)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(OV_CFLAGS) $(DEP_CFLAGS) \
 		$(call pc_cflags,$(call fuzz_line,fuzz-pkgs,$<)) $(CFLAGS) \
