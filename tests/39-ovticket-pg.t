@@ -1,10 +1,10 @@
 #!/bin/bash
 # The PostgreSQL ticket store on a throwaway server: the ovticket tests that
-# do not depend on SQLite files (30-32, 34, 38) run again on it, then the
+# do not depend on SQLite files (30-32, 34, 35, 38) run again on it, then the
 # PostgreSQL cases of their own: a URI with a password, schema versions,
 # the append-only events, and notify on several hosts sending each entry
-# once.  33, 35, 36 and 37 test SQLite files (corrupt, full, read-only,
-# the man page's tickets.db) and stay SQLite-only.
+# once.  33, 36 and 37 test SQLite files (corrupt, full, read-only, the
+# man page's tickets.db) and stay SQLite-only.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/ovticket-db.sh"
 
@@ -16,7 +16,7 @@ pg_start
 ok $? "throwaway PostgreSQL server started" || exit 1
 
 for t in 30-ovticket-ingest 31-ovticket-commands 32-ovticket-list-export \
-	34-ovticket-concurrency 38-ovticket-mutations; do
+	34-ovticket-concurrency 35-ovticket-crash 38-ovticket-mutations; do
 	bash "$TOP/tests/$t.t" >"$T/$t.tap" 2>&1
 	status=$?
 	is "$status $(grep -c '^not ok' "$T/$t.tap")" "0 0" \
