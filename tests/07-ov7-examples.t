@@ -60,6 +60,7 @@ like "$minute" "^ovscrape --deployments deployments.csv" "minute pipeline found"
 
 run bash -c "$minute"
 is "$STATUS" 0 "minute pipeline runs"
+[ "$STATUS" -eq 0 ] || printf '%s\n' "$ERR" | sed 's/^/# /' 
 is "$(ls var/samples | wc -l)" 1 "samples kept in a file of the day"
 run ovticket --db "$T/var/tickets.db" list
 like "$OUT" '"customer":"acme".*"severity":"critical"' "ticket opened for acme"

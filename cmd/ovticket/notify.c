@@ -537,7 +537,9 @@ tk_cmd_notify(int argc, char **argv)
 		    argv[optind]);
 	load_config(&run, config);
 	mail_gmime_init();
-	run.st = tk_store_open_default(0);
+	/* In the minute pipeline notify starts with the ingest before it, so
+	 * on the first run the database may not exist yet: create it. */
+	run.st = tk_store_open_default(TK_OPEN_CREATE);
 	if (!retry_only && ov_loop_run(&loop, argv + optind, argc - optind,
 	    on_record, &run) < 0)
 		rc = OV_EXIT_FAIL;
