@@ -84,6 +84,19 @@ printf '%s\n' \
 run ovticket --db "$DB" open --customer acme --severity normal --summary t
 is "$(jq -r .ticket <<<"$OUT")" 42 "a new ticket after an import gets 42"
 
+# A duplicate is found before its ticket is inserted: PostgreSQL would not
+# reuse the number of a rolled-back insert.
+DB=$(test_db dup)
+printf '%s\n' "From: ops@initech.example" "Subject: dup" \
+	"Message-ID: <dup-1@initech.example>" "" "text" >"$T/dup.eml"
+for i in 1 2 3; do
+	ovticket --db "$DB" mail --customers \
+		"$TOP/tests/fixtures/ovticket-channels/customers.csv" \
+		<"$T/dup.eml" >/dev/null
+done
+run ovticket --db "$DB" open --customer acme --severity normal --summary n
+is "$(jq -r .ticket <<<"$OUT")" 2 "no number lost to duplicate messages"
+
 # notify on three hosts at once: every outbox entry sent exactly once.
 F=$TOP/tests/fixtures/ovticket-channels
 DB=$(test_db notify)

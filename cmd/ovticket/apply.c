@@ -405,6 +405,20 @@ other_open_ticket(struct tk_store *st, const char *fingerprint, int64_t self)
 	return id;
 }
 
+/* Returns true when an event with this idempotence key is recorded. */
+static bool
+key_exists(struct tk_store *st, const char *key)
+{
+	struct tk_query *q = tk_stmt(st, TK_STMT_KEY_EXISTS,
+	    "SELECT 1 FROM events WHERE alarm_key = ?1");
+	bool found;
+
+	tk_bind_text(q, 1, key);
+	found = tk_step(q, "cannot find an event") == TK_ROW;
+	tk_query_reset(q);
+	return found;
+}
+
 /* Writes an "opened" event and its new ticket. */
 static enum tk_result
 record_opened(struct tk_store *st, struct tk_event *ev, const char *key,
@@ -421,6 +435,10 @@ record_opened(struct tk_store *st, struct tk_event *ev, const char *key,
 			    "fingerprint %s is already open", other,
 			    ev->fingerprint);
 	}
+	/* Checked before the ticket is inserted, because a PostgreSQL
+	 * identity number used by a rolled-back insert is not reused. */
+	if (key != NULL && key_exists(st, key))
+		return TK_DUPLICATE;
 	if (insert_ticket(st, ev) != TK_DONE)
 		return reject(err, errsize, "ticket %" PRId64 " already "
 		    "exists", requested);
