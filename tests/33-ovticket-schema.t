@@ -13,7 +13,7 @@ run ovticket --db "$T/old.db" export
 is "$STATUS" 0 "old database opens"
 is "$OUT" '{"kind":"ticket","time":"2026-11-02T09:20:00Z","ticket":7,"action":"opened","customer":"acme","deployment":"acme-prod","severity":"critical","channel":"alarm","summary":"cpu high","fingerprint":"fp7","by":"ovalarm"}' \
 	"old database's events exported"
-is "$(q "$T/old.db" 'PRAGMA user_version')" 2 "migrated to schema version 2"
+is "$(q "$T/old.db" 'PRAGMA user_version')" 3 "migrated to schema version 3"
 is "$(q "$T/old.db" "SELECT name FROM sqlite_master WHERE name = 'outbox'")" \
 	outbox "migration added the outbox"
 is "$(q "$T/old.db" 'PRAGMA journal_mode')" wal "database in WAL mode"
@@ -29,13 +29,13 @@ is "$(q "$T/old.db" 'PRAGMA integrity_check')" ok "migrated database passes inte
 sqlite3 "$T/old2.db" <"$F/schema-v1.sql"
 run ovticket --db "file:$T/old2.db?mode=ro" list
 is "$STATUS" 3 "read-only database needing a migration: exit 3"
-like "$ERR" "needs a migration to 2" "read-only migration message"
+like "$ERR" "needs a migration to 3" "read-only migration message"
 
 # A newer database is refused.
 sqlite3 "$T/new.db" 'PRAGMA user_version = 99'
 run ovticket --db "$T/new.db" list
 is "$STATUS" 3 "newer schema: exit 3"
-like "$ERR" "new.db: database schema version 99 is newer than this ovticket supports \(2\); use a newer ovticket" \
+like "$ERR" "new.db: database schema version 99 is newer than this ovticket supports \(3\); use a newer ovticket" \
 	"newer schema message"
 run ovticket --db "$T/new.db" ingest </dev/null
 is "$STATUS" 3 "newer schema refused by ingest too"

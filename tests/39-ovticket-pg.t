@@ -48,8 +48,8 @@ like "$ERR" "no ticket tables in this database" "empty database: message"
 # Schema: created on first write, versioned, events append-only.
 run ovticket --db "$DB" open --customer acme --severity normal --summary s
 is "$STATUS" 0 "open creates the tables"
-is "$(db_sql "$DB" 'SELECT version FROM schema_version')" 2 \
-	"schema_version is 2"
+is "$(db_sql "$DB" 'SELECT version FROM schema_version')" 3 \
+	"schema_version is 3"
 like "$(db_sql "$DB" 'UPDATE events SET text = 1')" "append-only" \
 	"events cannot be updated"
 like "$(db_sql "$DB" 'DELETE FROM events')" "append-only" \
@@ -66,8 +66,8 @@ db_sql "$DB" 'DROP TABLE outbox; UPDATE schema_version SET version = 1' \
 run ovticket --db "$DB" -v list
 is "$STATUS" 0 "version 1 database: list exits 0"
 like "$ERR" "migrating schema from version 1 to 2" "migration announced"
-is "$(db_sql "$DB" 'SELECT version FROM schema_version')" 2 \
-	"migrated to schema version 2"
+is "$(db_sql "$DB" 'SELECT version FROM schema_version')" 3 \
+	"migrated to schema version 3"
 is "$(db_sql "$DB" 'SELECT count(*) FROM outbox')" 0 "outbox table created"
 is "$(jq -r .summary <<<"$OUT")" s "ticket kept by the migration"
 db_sql "$DB" 'UPDATE schema_version SET version = 99' >/dev/null

@@ -281,6 +281,7 @@ queue_notice(struct notify_run *run, struct ov_record *rec,
 	struct tk_ticket t;
 	int64_t event = 0;
 	const char *severity = field(n->obj, "severity");
+	char key[256] = "";
 
 	if (!tk_ticket_get(run->st, n->ticket, &t))
 		return ov_reject(rec, "ticket %lld is not in %s",
@@ -295,6 +296,17 @@ queue_notice(struct notify_run *run, struct ov_record *rec,
 		    "time in %s", (long long)n->ticket, n->what,
 		    tk_store_path(run->st));
 	}
+	if (strcmp(n->kind, "sla") == 0) {
+		const char *target = field(n->obj, "target");
+		const char *met_at = field(n->obj, "met_at");
+
+		/* The same state of the same target is sent once, however
+		 * often `ovsla status` reports it; met again later (after a
+		 * reopening) is news. */
+		snprintf(key, sizeof key, "%lld|%s|%s|%s",
+		    (long long)n->ticket, target ? target : "", n->what,
+		    met_at ? met_at : "");
+	}
 	for (size_t i = 0; i < run->config.nroutes; i++) {
 		const struct notify_route *r = &run->config.routes[i];
 
@@ -303,7 +315,7 @@ queue_notice(struct notify_run *run, struct ov_record *rec,
 		if (payload.len == 0)
 			build_payload(&payload, n, t.summary);
 		if (tk_outbox_enqueue(run->st, run->now, n->ticket, event,
-		    r->name, payload.data))
+		    key[0] != '\0' ? key : NULL, r->name, payload.data))
 			run->queued++;
 	}
 	ov_buf_free(&payload);

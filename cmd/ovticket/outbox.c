@@ -24,13 +24,15 @@ begin_if_needed(struct tk_store *st)
 
 bool
 tk_outbox_enqueue(struct tk_store *st, int64_t now, int64_t ticket,
-    int64_t event, const char *route, const char *payload)
+    int64_t event, const char *key, const char *route, const char *payload)
 {
 	bool own = begin_if_needed(st);
+	/* No conflict target: either unique key, (event, route) or
+	 * (sla_key, route), makes a repeat a no-op. */
 	struct tk_query *q = tk_stmt(st, TK_STMT_OUTBOX_ENQUEUE,
 	    "INSERT INTO outbox (created, ticket, event, route, payload,"
-	    " next_attempt) VALUES (?1, ?2, ?3, ?4, ?5, ?1)"
-	    " ON CONFLICT (event, route) DO NOTHING RETURNING id");
+	    " next_attempt, sla_key) VALUES (?1, ?2, ?3, ?4, ?5, ?1, ?6)"
+	    " ON CONFLICT DO NOTHING RETURNING id");
 	enum tk_step_result rc;
 
 	tk_bind_int(q, 1, now);
@@ -39,6 +41,8 @@ tk_outbox_enqueue(struct tk_store *st, int64_t now, int64_t ticket,
 		tk_bind_int(q, 3, event);
 	tk_bind_text(q, 4, route);
 	tk_bind_text(q, 5, payload);
+	if (key != NULL)
+		tk_bind_text(q, 6, key);
 	rc = tk_step(q, "cannot add to the outbox");
 	if (rc == TK_CONSTRAINT)
 		tk_db_die(st, "cannot add to the outbox");

@@ -97,6 +97,13 @@ static const char *const migrations[TK_SCHEMA_VERSION] = {
 	" UNIQUE (event, route));"
 	"CREATE INDEX outbox_due ON outbox (next_attempt)"
 	" WHERE sent_at IS NULL;",
+
+	/* 2 -> 3: SLA notices have no event; a key of ticket, target, state
+	 * and met_at keeps `ovsla status | ovticket notify` from sending the
+	 * same state again on every run. */
+	"ALTER TABLE outbox ADD COLUMN sla_key TEXT;"
+	"CREATE UNIQUE INDEX outbox_sla_key ON outbox (sla_key, route)"
+	" WHERE sla_key IS NOT NULL;",
 };
 
 const struct tk_dialect tk_sqlite_dialect = {

@@ -23,7 +23,7 @@
 #include "json.h"
 
 /* Schema version written to PRAGMA user_version by this program. */
-#define TK_SCHEMA_VERSION 2
+#define TK_SCHEMA_VERSION 3
 
 /* Marks an absent instant in struct tk_ticket and struct tk_filter. */
 #define TK_NO_TIME INT64_MIN
@@ -259,11 +259,13 @@ struct tk_outbox_entry {
 
 /*
  * Adds a notification inside the caller's transaction (or its own when none
- * is open).  One entry per (event, route): adding it again changes nothing.
- * Returns true when added, false when it was already there.
+ * is open).  One entry per (event, route) for a ticket event, and one per
+ * (key, route) for a notice with no event (an SLA state, keyed by ticket,
+ * target, state and met_at): adding it again changes nothing.  Returns true
+ * when added, false when it was already there.
  */
 bool tk_outbox_enqueue(struct tk_store *st, int64_t now, int64_t ticket,
-    int64_t event, const char *route, const char *payload);
+    int64_t event, const char *key, const char *route, const char *payload);
 
 /*
  * Claims up to limit entries that are unsent, due (next_attempt <= now) and
