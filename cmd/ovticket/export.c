@@ -294,7 +294,9 @@ tk_cmd_import(int argc, char **argv)
 	    im.duplicates);
 	ov_buf_free(&im.out);
 	ov_buf_free(&im.line);
-	if (ov_loop_finish(&loop) < 0)
+	/* An input file that could not be read at all is a resource
+	 * error, as in the other programs. */
+	if (ov_loop_finish(&loop) < 0 || loop.read_failed)
 		return OV_EXIT_RESOURCE;
 	return rc < 0 ? OV_EXIT_FAIL : OV_EXIT_OK;
 }

@@ -295,7 +295,9 @@ tk_cmd_ingest(int argc, char **argv)
 	    "without a ticket", in.recorded, in.duplicates, in.ignored);
 	ov_buf_free(&in.out);
 	ov_buf_free(&in.line);
-	if (ov_loop_finish(&loop) < 0)
+	/* An input file that could not be read at all is a resource
+	 * error, as in the other programs. */
+	if (ov_loop_finish(&loop) < 0 || loop.read_failed)
 		return OV_EXIT_RESOURCE;
 	return rc < 0 ? OV_EXIT_FAIL : OV_EXIT_OK;
 }

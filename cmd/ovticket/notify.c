@@ -563,5 +563,7 @@ tk_cmd_notify(int argc, char **argv)
 	    (long long)tk_outbox_unsent(run.st));
 	tk_store_close(run.st);
 	notify_config_free(&run.config);
+	if (loop.read_failed)
+		return OV_EXIT_RESOURCE;
 	return run.failed > 0 ? OV_EXIT_FAIL : rc;
 }
