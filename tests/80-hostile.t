@@ -199,4 +199,18 @@ printf '{"kind":"ticket","time":"2027-01-04T09:00:00Z","ticket":1,"action":"open
 hostile "year the calendar does not cover" 1 \
 	"ticket 1: the business calendar does not cover 2027" \
 	ovsla --plan nbd --now 2027-01-05T00:00:00Z y2027.nd
+# An input file that cannot be read at all: status 3 in every program,
+# with the file named, and the other inputs still read.
+hostile "missing input to ovalarm" 3 "no-such.nd: No such file or directory" \
+	ovalarm no-such.nd bom.nd
+hostile "missing input to ovbill" 3 "no-such.nd: No such file or directory" \
+	ovbill usage --month 2026-11 no-such.nd bom.nd
+like "$OUT" '"core_minutes":8' "ovbill still reads the other input"
+hostile "missing input to ovsla" 3 "no-such.nd: No such file or directory" \
+	ovsla --plan 24x7 --now 2026-11-03T00:00:00Z no-such.nd
+hostile "missing input to ovticket ingest" 3 \
+	"no-such.nd: No such file or directory" ovticket --db in.db ingest no-such.nd
+hostile "missing input to ovscrape events" 3 \
+	"no-such.nd: No such file or directory" \
+	ovscrape events --deployment d no-such.nd
 done_testing
