@@ -107,6 +107,24 @@ hash_add(uint64_t h, const char *s)
 	return h * 0x100000001b3ULL;
 }
 
+/* Adds a number's bits: formatting it first cost more than the rest of
+ * the key (a profile of a million CDR lines). */
+static uint64_t
+hash_add_number(uint64_t h, double v)
+{
+	uint64_t bits;
+
+	if (v == 0)
+		v = 0;	/* -0 and 0 are the same value */
+	memcpy(&bits, &v, sizeof bits);
+	for (int i = 0; i < 8; i++) {
+		h ^= (bits >> (i * 8)) & 0xff;
+		h *= 0x100000001b3ULL;
+	}
+	h ^= 0xfe;
+	return h * 0x100000001b3ULL;
+}
+
 static void
 dedupe_init(struct dedupe *d)
 {
@@ -159,21 +177,17 @@ event_key(const char *name, double ms, const cJSON *fields)
 		"connectionId", "streamId", "id", "environmentId", "status",
 		"oldStatus", "newStatus", "reason", "connection", NULL };
 	uint64_t h = 0xcbf29ce484222325ULL;
-	char num[32];
 
 	h = hash_add(h, name);
-	snprintf(num, sizeof num, "%.0f", ms);
-	h = hash_add(h, num);
+	h = hash_add_number(h, floor(ms + 0.5));
 	for (const char *const *k = ids; *k; k++) {
 		const cJSON *v = cJSON_GetObjectItemCaseSensitive(fields, *k);
 
 		h = hash_add(h, *k);
 		if (cJSON_IsString(v))
 			h = hash_add(h, v->valuestring);
-		else if (cJSON_IsNumber(v)) {
-			snprintf(num, sizeof num, "%.17g", v->valuedouble);
-			h = hash_add(h, num);
-		}
+		else if (cJSON_IsNumber(v))
+			h = hash_add_number(h, v->valuedouble);
 	}
 	return h;
 }
