@@ -20,7 +20,9 @@ enum {
 	OPT_SINCE,
 };
 
-/* Formats an instant for a table: "2026-11-02 09:15Z", or "" for none. */
+/* Formats an instant for a table in the reader's zone, named:
+ * "2026-11-02 10:15 CET", or "" for none.  buf has DISPLAY_LEN bytes. */
+#define DISPLAY_LEN 64
 static void
 short_time(int64_t t, char *buf)
 {
@@ -28,11 +30,7 @@ short_time(int64_t t, char *buf)
 		buf[0] = '\0';
 		return;
 	}
-	ov_time_format(t, buf);
-	/* "2026-11-02T09:15:00Z" -> "2026-11-02 09:15Z" */
-	buf[10] = ' ';
-	buf[16] = 'Z';
-	buf[17] = '\0';
+	ov_time_display(t, buf, DISPLAY_LEN);
 }
 
 /* Writes a ticket_state record: the current state of one ticket.  The
@@ -72,7 +70,7 @@ static const char *const list_titles[] = {
 static void
 add_row(const struct tk_ticket *t, struct ov_table *table)
 {
-	char id[24], opened[OV_TIME_LEN], updated[OV_TIME_LEN];
+	char id[24], opened[DISPLAY_LEN], updated[DISPLAY_LEN];
 	const char *state = t->pending ? "pending" : t->state;
 	const char *cells[] = { id, state, t->severity, t->customer,
 		t->deployment, t->channel, opened, updated, t->assignee,
@@ -223,7 +221,7 @@ static int
 show_event(const struct tk_event *ev, void *ctx)
 {
 	struct show_ctx *sc = ctx;
-	char when[OV_TIME_LEN], details[1024];
+	char when[DISPLAY_LEN], details[1024];
 	const char *cells[] = { when, tk_action_name(ev->action), ev->by,
 		details };
 
@@ -232,7 +230,7 @@ show_event(const struct tk_event *ev, void *ctx)
 		ov_out_write(&sc->out);
 		return 0;
 	}
-	ov_time_format(ev->time, when);
+	short_time(ev->time, when);
 	event_details(ev, details, sizeof details);
 	ov_table_add(sc->table, cells);
 	return 0;
@@ -241,9 +239,9 @@ show_event(const struct tk_event *ev, void *ctx)
 static void
 show_header(const struct tk_ticket *t)
 {
-	char opened[OV_TIME_LEN];
+	char opened[DISPLAY_LEN];
 
-	ov_time_format(t->opened, opened);
+	short_time(t->opened, opened);
 	printf("Ticket %lld: %s\n", (long long)t->id, t->summary);
 	printf("Customer %s%s%s, %s, opened %s via %s\n", t->customer,
 	    t->deployment ? ", deployment " : "",
