@@ -1,7 +1,9 @@
 #!/bin/bash
-# The EXAMPLES of ov(7) and customers.csv(5), run as written against the
-# bundled simulator and a loopback webhook receiver: the minute pipeline
-# opens a ticket and notifies, the SLA lines and the billing line work.
+# The EXAMPLES of ov(7), customers.csv(5), deployments.csv(5) and
+# ov-holidays(5), run as written against the bundled simulator and a
+# loopback webhook receiver: the minute pipeline opens a ticket and
+# notifies, the SLA lines and the billing line work, the example files load.
+# The other pages' examples run in the tests of their programs.
 source "$(dirname "$0")/lib.sh"
 cd "$T" || exit 1
 
@@ -41,6 +43,18 @@ run ovbill --month 2026-11 --customers customers.csv /dev/null
 is "$STATUS" 0 "customers.csv(5) example loads"
 is "$(printf '%s\n' "$OUT" | jq -r 'select(.item == "total") | .customer' | tr '\n' ' ')" \
 	"acme globex " "both example customers invoiced"
+examples "$TOP/man/deployments.csv.5" | sed '/^$/d' >example-deployments.csv
+run ovscrape --list --deployments example-deployments.csv
+is "$STATUS" 0 "deployments.csv(5) example loads"
+is "$(printf '%s\n' "$OUT" | wc -l)" 3 "its three deployments listed"
+examples "$TOP/man/ov-holidays.5" | sed '/^$/d' >example-holidays.csv
+# The nbd plan of plans.conf(5)'s own example, and the holiday file.
+sed -n '/^\.Sh EXAMPLES/,/^\.Sh /p' "$TOP/man/plans.conf.5" |
+	awk '/^\.Bd -literal/ { on = 1; next } /^\.Ed/ { exit } on' >example-plans.conf
+printf '[calendar]\nholidays = example-holidays.csv\n' >>example-plans.conf
+run ovsla --plans example-plans.conf --plan nbd \
+	--now 2026-12-04T12:00:00Z /dev/null
+is "$STATUS:$ERR" "0:" "ov-holidays(5) example loads as a holiday file"
 cat >notify.conf <<CONF
 [route chat]
 webhook = http://127.0.0.1:$hook_port/hook
