@@ -9,10 +9,12 @@
 #include <stddef.h>
 
 /*
- * Finds a shipped file by name, trying in order: $OV_DATADIR/name, the
- * installed data folder (DATADIR of the Makefile, /usr/local/share/ov by
- * default), and etc/name of the source tree when the program runs from its
- * build folder.  Returns true and the path in buf, or false.
+ * Finds a shipped file by name, trying in order: $OV_DATADIR/name,
+ * /etc/ov/name (the administrator's copy, which `make install` never
+ * overwrites), PREFIX/share/ov/name beside the running program's
+ * PREFIX/bin, etc/name of the source tree when the program runs from its
+ * build folder, and the data folder compiled in (DATADIR of the Makefile).
+ * Returns true and the path in buf, or false.
  */
 bool ov_data_path(const char *name, char *buf, size_t size);
 

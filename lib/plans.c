@@ -705,8 +705,13 @@ ov_plans_load(const char *path, struct ov_plans *plans, char *err,
 
 	ov_plans_defaults(plans);
 	if (path == NULL) {
-		if (!ov_data_path("plans.conf", found, sizeof found))
+		if (!ov_data_path("plans.conf", found, sizeof found)) {
+			ov_note(1, "no plans.conf found ($OV_DATADIR, /etc/ov, "
+			    "the installed share/ov): using the built-in plans "
+			    "and Madrid calendar");
 			return 0;
+		}
+		ov_note(1, "plans from %s", found);
 		path = found;
 	}
 	memset(&p, 0, sizeof p);
