@@ -24,7 +24,9 @@ ov_valid_id(const char *id)
 {
 	size_t n = strlen(id);
 
-	if (n == 0 || n > 128)
+	/* The first character is a letter or digit, so that an id used as a
+	 * file or folder name (the portal's trees) is never "." or "..". */
+	if (n == 0 || n > 128 || !isalnum((unsigned char)id[0]))
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)id[i];

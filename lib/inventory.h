@@ -82,7 +82,8 @@ void ov_deployments_free(struct ov_deployments *d);
 const char *ov_api_name(enum ov_api api);
 
 /* Returns true when id is a valid identifier: 1 to 128 characters from
- * letters, digits, '.', '_', '-' and '@'. */
+ * letters, digits, '.', '_', '-' and '@', starting with a letter or
+ * digit. */
 bool ov_valid_id(const char *id);
 
 #endif

@@ -110,9 +110,17 @@ ok $? "no temporary folder left"
 [ ! -e "$T/site/customers/initech" ]
 ok $? "customers only from customers.csv are gone without --customers"
 
-# A customer id that would lead out of customers/ gets no tree.
-ovticket open --customer .. --severity normal --by eng \
-	--at 2026-11-04T11:00:00Z --summary "escape" >/dev/null
+# A customer id that would lead out of customers/ is refused, and one that
+# an older ovticket let into the database gets no tree.
+run ovticket open --customer .. --severity normal --by eng \
+	--at 2026-11-04T11:00:00Z --summary "escape"
+is "$STATUS" 1 "customer '..' refused by open"
+sqlite3 "$OV_DB" "INSERT INTO tickets (customer, severity, channel,
+	summary, state, is_open, opened, updated) VALUES ('..', 'normal',
+	'phone', 'escape', 'new', 1, 1793790000, 1793790000);
+	INSERT INTO events (ticket, time, action, actor, customer, severity,
+	channel, summary) VALUES (last_insert_rowid(), 1793790000, 'opened',
+	'eng', '..', 'normal', 'phone', 'escape');"
 run ovticket portal --out "$T/site" --now 2026-11-04T12:00:00Z
 is "$STATUS" 0 "customer '..': exit 0"
 like "$ERR" "customer '\.\.': not a valid id, no tree written" \

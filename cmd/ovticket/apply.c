@@ -74,7 +74,8 @@ check_id(const char *name, const char *v, bool required, char *err,
 	}
 	if (!ov_valid_id(v)) {
 		snprintf(err, errsize, "invalid %s '%s': use 1 to 128 letters, "
-		    "digits, '.', '_', '-' or '@'", name, v);
+		    "digits, '.', '_', '-' or '@', starting with a letter or "
+		    "digit", name, v);
 		return false;
 	}
 	return true;

@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "diag.h"
+#include "inventory.h"
 #include "json.h"
 
 enum {
@@ -272,6 +273,29 @@ prompt_missing(struct tk_event *ev)
 	ev->summary = f.summary;
 }
 
+/* Checks a new ticket's customer against $OV_CUSTOMERS when it is set, so
+ * that a typo does not start a customer of its own; without the file
+ * any valid identifier is taken. */
+static bool
+known_customer(const char *id)
+{
+	const char *path = getenv("OV_CUSTOMERS");
+	struct ov_customers customers;
+	char err[512];
+	bool found;
+
+	if (path == NULL || *path == '\0')
+		return true;
+	if (ov_customers_load(path, &customers, err, sizeof err) < 0)
+		ov_die(OV_EXIT_RESOURCE, "%s", err);
+	found = ov_customer_find(&customers, id) != NULL;
+	ov_customers_free(&customers);
+	if (!found)
+		ov_error("customer '%s' is not in %s ($OV_CUSTOMERS); check "
+		    "the name or add the customer there first", id, path);
+	return found;
+}
+
 int
 tk_cmd_open(int argc, char **argv)
 {
@@ -340,6 +364,8 @@ tk_cmd_open(int argc, char **argv)
 	if (!tk_valid_severity(ev.severity))
 		ov_usage_error("--severity '%s': use critical or normal",
 		    ev.severity);
+	if (ov_valid_id(ev.customer) && !known_customer(ev.customer))
+		return OV_EXIT_FAIL;
 	if (ev.by == NULL)
 		ev.by = tk_login_name();
 	return record_one(&ev);
