@@ -36,7 +36,10 @@ struct portal_ticket {
 	char *channel;
 	char *summary;
 	char *deployment;
-	char *state;		/* last state-changing action */
+	char *state;		/* as `ovticket list` shows it: new, ...,
+				   or pending */
+	char *base_state;	/* the state without the pending flag */
+	bool pending;		/* waiting on the customer */
 	int64_t opened;
 	size_t nevents, capevents;
 	struct portal_event *events;

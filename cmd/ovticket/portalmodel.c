@@ -103,7 +103,8 @@ ticket_get(struct portal *p, int64_t id)
 	t = &p->tickets[p->ntickets++];
 	memset(t, 0, sizeof *t);
 	t->id = id;
-	t->state = xstrdup("opened");
+	t->state = xstrdup("new");
+	t->base_state = xstrdup("new");
 	p->slots[h] = p->ntickets;
 	return t;
 }
@@ -133,12 +134,50 @@ event_detail(const struct tk_event *ev)
 	}
 }
 
-static bool
-changes_state(enum tk_action a)
+/*
+ * Follows a ticket's state through one action with the rules of the store
+ * (apply.c), so that the portal names states as `ovticket list` does: new,
+ * acknowledged, workaround, resolved, closed, reopened, and pending while
+ * the team waits on the customer.
+ */
+static void
+portal_apply_state(struct portal_ticket *t, enum tk_action a)
 {
-	return a == TK_OPENED || a == TK_ACKNOWLEDGED || a == TK_WORKAROUND ||
-	    a == TK_RESOLVED || a == TK_CLOSED || a == TK_REOPENED ||
-	    a == TK_PENDING || a == TK_RESUMED;
+	bool open = strcmp(t->base_state, "resolved") != 0 &&
+	    strcmp(t->base_state, "closed") != 0;
+
+	switch (a) {
+	case TK_OPENED:
+		replace(&t->base_state, "new");
+		t->pending = false;
+		break;
+	case TK_ACKNOWLEDGED:
+		if (strcmp(t->base_state, "new") == 0 ||
+		    strcmp(t->base_state, "reopened") == 0)
+			replace(&t->base_state, "acknowledged");
+		break;
+	case TK_WORKAROUND:
+		if (open)
+			replace(&t->base_state, "workaround");
+		break;
+	case TK_RESOLVED:
+	case TK_CLOSED:
+	case TK_REOPENED:
+		replace(&t->base_state, a == TK_RESOLVED ? "resolved" :
+		    a == TK_CLOSED ? "closed" : "reopened");
+		t->pending = false;
+		break;
+	case TK_PENDING:
+		t->pending = true;
+		break;
+	case TK_RESUMED:
+	case TK_CUSTOMER_REPLY:
+		t->pending = false;
+		break;
+	default:
+		return;
+	}
+	replace(&t->state, t->pending ? "pending" : t->base_state);
 }
 
 static void
@@ -166,11 +205,7 @@ portal_add_event(struct portal *p, const struct tk_event *ev)
 		apply_opened(p, t, ev);
 	else if (ev->action == TK_SEVERITY)
 		replace(&t->severity, ev->severity);
-	if (changes_state(ev->action))
-		replace(&t->state, action);
-	else if (ev->action == TK_CUSTOMER_REPLY &&
-	    strcmp(t->state, "pending") == 0)
-		replace(&t->state, "resumed");
+	portal_apply_state(t, ev->action);
 	if (t->nevents == t->capevents) {
 		t->capevents = t->capevents ? t->capevents * 2 : 8;
 		t->events = xrealloc(t->events, t->capevents *
@@ -328,6 +363,7 @@ portal_free(struct portal *p)
 		free(t->summary);
 		free(t->deployment);
 		free(t->state);
+		free(t->base_state);
 	}
 	for (size_t i = 0; i < p->ncustomers; i++) {
 		free(p->customers[i].id);
