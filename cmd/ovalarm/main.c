@@ -52,7 +52,11 @@ static const struct ov_help help = {
 	    "               [--rejects FILE] [--rules FILE] "
 	    "[--rules-dir DIR] [--state FILE]\n"
 	    "               [FILE ...]\n"
-	    "       ovalarm report [-qv] [--csv] [--tz ZONE] --month YYYY-MM "
+	    "       ovalarm report [-qv] [--csv] [--strict] "
+	    "[--max-gap DURATION]\n"
+	    "               [--max-line BYTES] [--rejects FILE] "
+	    "[--rules FILE]\n"
+	    "               [--rules-dir DIR] [--tz ZONE] --month YYYY-MM "
 	    "[FILE ...]",
 	.text =
 	    "\nEvaluates alarm rules over sample and event records and writes "

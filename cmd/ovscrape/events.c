@@ -36,9 +36,9 @@ enum {
 };
 
 static const struct ov_help events_help = {
-	"usage: ovscrape events [-fqv] [--strict] [--deployment NAME]\n"
-	"                       [--deployments FILE] [--max-line N]\n"
-	"                       [--poll DURATION] [--rejects FILE] [FILE ...]",
+	"usage: ovscrape events [-fqv] [--strict] [--deployments FILE]\n"
+	"                       [--max-line N] [--poll DURATION]\n"
+	"                       [--rejects FILE] --deployment NAME [FILE ...]",
 	"\n"
 	"Read OpenVidu CDR lines or webhook bodies (one JSON object per line)\n"
 	"from the FILEs, or standard input, and write event records.\n"

@@ -31,9 +31,9 @@ static const struct ov_help help = {
 	"                [--parallel N] [--retries N] [--shard K/N] "
 	"[--timeout DURATION]\n"
 	"                --deployments FILE\n"
-	"       ovscrape events [-fqv] [--strict] [--deployment NAME]\n"
-	"                [--deployments FILE] [--max-line N] [--poll DURATION]\n"
-	"                [--rejects FILE] [FILE ...]",
+	"       ovscrape events [-fqv] [--strict] [--deployments FILE]\n"
+	"                [--max-line N] [--poll DURATION] [--rejects FILE]\n"
+	"                --deployment NAME [FILE ...]",
 	"\n"
 	"Poll every deployment of the inventory once (or every DURATION) and\n"
 	"write sample records to standard output.\n"
