@@ -250,9 +250,14 @@ warn_calendar_end(const struct sla_config *cfg)
 	if (!cfg->used_business_clock || end - cfg->now > CALENDAR_WARN_SECONDS)
 		return;
 	ov_time_format(cfg->now, now);
-	ov_warn("the holiday file %s lists holidays up to %d, which ends "
-	    "within 60 days of %s: add the holidays of %d", bc->file,
-	    bc->last_year, now, bc->last_year + 1);
+	if (end <= cfg->now)
+		ov_warn("the holiday file %s lists holidays up to %d only, "
+		    "which has ended by %s: add the holidays of the years "
+		    "after %d", bc->file, bc->last_year, now, bc->last_year);
+	else
+		ov_warn("the holiday file %s lists holidays up to %d, which "
+		    "ends within 60 days of %s: add the holidays of %d",
+		    bc->file, bc->last_year, now, bc->last_year + 1);
 }
 
 static void

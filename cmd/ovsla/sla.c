@@ -323,8 +323,12 @@ sla_compute(struct sla_config *cfg, const struct event *ev, size_t n,
 			continue;
 		if (evaluate(&clk, c, d, cfg->now, cfg->warn_percent, r, err,
 		    sizeof err) != 0) {
-			ov_error("ticket %lld: %s: %s", (long long)out->ticket,
-			    ov_target_name((enum ov_target)c), err);
+			/* One message per ticket: its other targets fail on
+			 * the same calendar the same way. */
+			if (rc != -1)
+				ov_error("ticket %lld: %s: %s",
+				    (long long)out->ticket,
+				    ov_target_name((enum ov_target)c), err);
 			rc = -1;
 			continue;
 		}
