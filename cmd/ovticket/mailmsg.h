@@ -15,7 +15,7 @@
  * limit of a text. */
 #define MAIL_TEXT_MAX (48 * 1024)
 
-/* Longest summary taken from a subject, in bytes. */
+/* Maximum length in bytes of a summary taken from a subject. */
 #define MAIL_SUMMARY_MAX 200
 
 struct mail_message {

@@ -47,7 +47,7 @@ enum tk_step_result {
 	TK_CONSTRAINT,		/* a unique or check constraint rejected it */
 };
 
-/* What differs between the SQL of the two back ends. */
+/* The words of the SQL that differ between the two back ends. */
 struct tk_dialect {
 	const char *name;	/* "SQLite" or "PostgreSQL", for messages */
 	const char *id_column;	/* an auto-numbered primary key */
