@@ -41,7 +41,7 @@ output_new(bool table)
  * overdue).  Days are left out because on a business clock a day of the
  * plan is 9 hours, not 24.
  */
-static void
+void
 format_hours(int64_t s, char *buf, size_t size)
 {
 	int64_t a = s < 0 ? -s : s;

@@ -161,4 +161,8 @@ struct month_report *report_new(int year, int month, int64_t now,
 void report_add(struct month_report *r, const struct ticket_sla *t);
 void report_write(struct month_report *r, bool csv, bool table);
 
+/* Formats seconds as hours and minutes for a table: "31h55m", "-3h51m"
+ * (output.c). */
+void format_hours(int64_t s, char *buf, size_t size);
+
 #endif

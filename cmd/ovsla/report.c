@@ -257,6 +257,17 @@ write_row(const struct month_report *r, const struct customer_stats *c,
 		f->p90, NULL };
 
 	if (table != NULL) {
+		/* People read the reaction times as hours and minutes. */
+		char median[32] = "", p90[32] = "";
+
+		if (f->median[0] != '\0')
+			format_hours(strtoll(f->median, NULL, 10), median,
+			    sizeof median);
+		if (f->p90[0] != '\0')
+			format_hours(strtoll(f->p90, NULL, 10), p90,
+			    sizeof p90);
+		cells[8] = median;
+		cells[9] = p90;
 		ov_table_add(table, cells);
 		return;
 	}
