@@ -13,6 +13,14 @@ ovticket --db "$REF" ingest "$T/alarms.ndjson" >"$T/ref.out"
 ovticket --db "$REF" export >"$T/ref.export"
 
 consistent() { # consistent DB: prints what is wrong, nothing when all is well
+	local out
+	# A kill before the first transaction (the schema is created in one)
+	# leaves no table at all: an empty database is consistent.  This
+	# happens under valgrind, whose start-up outlasts the delay.
+	out=$(db_sql "$1" "SELECT count(*) FROM tickets" 2>&1)
+	case $out in
+	*"no such table"* | *"does not exist"*) return 0 ;;
+	esac
 	db_sql "$1" "
 	SELECT 'ticket ' || id || ' has ' || events || ' events in its state'
 	FROM tickets t WHERE events !=
