@@ -383,8 +383,11 @@ main(int argc, char **argv)
 		status = OV_EXIT_FAIL;
 	if (ov_loop_finish(&o.loop) < 0)
 		status = OV_EXIT_FAIL;
-	if (o.loop.stopped)
-		return OV_EXIT_FAIL;
+	if (o.loop.stopped) {
+		/* --strict: nothing is written from part of the input. */
+		status = OV_EXIT_FAIL;
+		goto out;
+	}
 	events_sort(&et);
 	ov_note(1, "%ld records read, %zu ticket events used", o.loop.records,
 	    et.count);
@@ -394,6 +397,7 @@ main(int argc, char **argv)
 	if (o.loop.read_failed)
 		status = OV_EXIT_RESOURCE;
 
+out:
 	events_free(&et);
 	ov_business_free(&bc);
 	ov_customers_free(&customers);
