@@ -110,7 +110,8 @@ check: deps
 	OV_BUILD=$(CURDIR)/$(BUILD) $(PROVE) -j2 --exec bash tests/*.t
 
 # The end-to-end tests with every program under valgrind's memcheck.
-check-valgrind: all
+check-valgrind: deps
+	$(MAKE) all
 	OV_BUILD=$(CURDIR)/$(BUILD) OV_VALGRIND=1 $(PROVE) -j2 --exec bash \
 		$(or $(TESTS),tests/*.t)
 
