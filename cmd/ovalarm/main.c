@@ -52,12 +52,7 @@ static const struct ov_help help = {
 	    "               [--rejects FILE] [--rules FILE] "
 	    "[--rules-dir DIR] [--state FILE]\n"
 	    "               [FILE ...]\n"
-	    "       ovalarm report [-qv] [--csv] [--strict] "
-	    "[--max-gap DURATION]\n"
-	    "               [--max-line BYTES] [--rejects FILE] "
-	    "[--rules FILE]\n"
-	    "               [--rules-dir DIR] [--tz ZONE] --month YYYY-MM "
-	    "[FILE ...]",
+	    "       " REPORT_SYNOPSIS,
 	.text =
 	    "\nEvaluates alarm rules over sample and event records and writes "
 	    "alarm records\n(state firing or resolved) for every "

@@ -698,12 +698,7 @@ static const struct option report_longopts[] = {
 };
 
 static const struct ov_help report_help = {
-	.usage = "usage: ovalarm report [-qv] [--csv] [--strict] "
-	    "[--max-gap DURATION]\n"
-	    "               [--max-line BYTES] [--rejects FILE] "
-	    "[--rules FILE]\n"
-	    "               [--rules-dir DIR] [--tz ZONE] --month YYYY-MM "
-	    "[FILE ...]",
+	.usage = "usage: " REPORT_SYNOPSIS,
 	.text =
 	    "\nWrites one report record per deployment for a calendar month: "
 	    "availability,\nmedia nodes, CPU load per node, peaks of sessions "
