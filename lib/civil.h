@@ -23,7 +23,7 @@ struct ov_civil {
 	int second;	/* 0..59 */
 };
 
-/* Longest output of ov_time_format(), with its terminating NUL. */
+/* Maximum length of ov_time_format()'s output, with its terminating NUL. */
 #define OV_TIME_LEN 32
 
 /* Days from 1970-01-01 to the given proleptic Gregorian date. */

@@ -102,7 +102,7 @@ run() { # run CMD ARGS...: sets OUT, ERR, STATUS; stdin is the caller's
 # jqf FIELD: prints one field of each JSON line on stdin (uses jq).
 jqf() { jq -r "$1"; }
 
-# free_port: asks the kernel for a free loopback TCP port.
+# free_port: prints a free loopback TCP port chosen by the kernel.
 free_port() {
 	/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }

@@ -436,8 +436,9 @@ count_flap(struct engine *e, struct series *s, int64_t t)
 	return s->flapping;
 }
 
-/* Reports a change of the series' own state, unless flap damping holds
- * it back: a flapping series shows one firing alarm until it settles. */
+/* Reports a change of the series' own state, unless flap damping
+ * suppresses it, so that a flapping series shows one firing alarm until it
+ * settles. */
 static void
 transition(struct engine *e, struct series *s, bool firing, int64_t t,
     const struct view *v)

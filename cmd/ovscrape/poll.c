@@ -42,7 +42,7 @@ poll_clock_ms(void)
 }
 
 /* Raises the open-file limit to its hard maximum: each fetch in flight and
- * each idle connection kept for the next round holds a descriptor. */
+ * each idle connection kept for the next round uses a descriptor. */
 static void
 raise_file_limit(void)
 {

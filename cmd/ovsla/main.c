@@ -200,8 +200,8 @@ check_combinations(struct options *o)
 	    access(DEFAULT_CUSTOMERS, R_OK) == 0)
 		o->customers = DEFAULT_CUSTOMERS;
 	if (o->customers == NULL && o->plan == NULL) {
-		/* A plain `ovsla report --month M` still answers, on the
-		 * wall clock, and says which plan it assumed. */
+		/* A plain `ovsla report --month M` still writes its report,
+		 * on the wall clock, and names the plan it assumed. */
 		ov_warn("no customers file (--customers, $OV_CUSTOMERS or %s) "
 		    "and no --plan: every ticket uses plan 24x7",
 		    DEFAULT_CUSTOMERS);

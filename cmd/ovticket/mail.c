@@ -398,7 +398,7 @@ tk_cmd_mail(int argc, char **argv)
 
 	a.now = time(NULL);
 	parse_args(argc, argv, &a);
-	/* A reader that goes away gets no records, but the filing stands. */
+	/* A reader that goes away gets no records, but the filing is kept. */
 	signal(SIGPIPE, SIG_IGN);
 	atexit(tempfail_on_exit);
 	delivering = true;

@@ -36,8 +36,8 @@ int smtp_send(const struct smtp_config *c, const char *const *to,
 
 /*
  * Posts {"text": text} as JSON to a webhook URL, the body Slack and
- * Mattermost incoming webhooks accept.  Returns 0 on a 2xx answer, or -1
- * with the reason in err.  The URL often holds a secret token, so it never
+ * Mattermost incoming webhooks accept.  Returns 0 on a 2xx response, or -1
+ * with the reason in err.  The URL often contains a secret token, so it never
  * appears in err.
  */
 int webhook_post(const char *url, const char *text, long timeout,
