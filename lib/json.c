@@ -362,6 +362,13 @@ reserve(struct ov_buf *b, size_t extra)
 	b->cap = cap;
 }
 
+char *
+ov_buf_room(struct ov_buf *b, size_t len)
+{
+	reserve(b, len + 1);
+	return b->data + b->len;
+}
+
 void
 ov_buf_add(struct ov_buf *b, const void *data, size_t len)
 {

@@ -65,6 +65,9 @@ struct ov_buf {
 };
 
 void ov_buf_add(struct ov_buf *b, const void *data, size_t len);
+/* Makes room for len more bytes and a NUL, and returns where they go: the
+ * caller writes there and adds what it wrote to b->len. */
+char *ov_buf_room(struct ov_buf *b, size_t len);
 void ov_buf_addc(struct ov_buf *b, char c);
 void ov_buf_adds(struct ov_buf *b, const char *s);
 void ov_buf_printf(struct ov_buf *b, const char *fmt, ...)

@@ -112,6 +112,25 @@ run ovscrape events --deployment acme-prod "$T/window"
 is "$(grep -c recordingStatusChanged <<<"$OUT")" 2 \
 	"dedupe memory bounded by its window"
 
+# --- the same record whatever the spelling ------------------------------
+# Plain lines are read without cJSON; blanks, escapes, UTF-8 and numbers
+# that need decoding take the cJSON path.  Both must give one record.
+cat >"$T/spelled" <<'EOF'
+{"participantJoined":{"timestamp":1793610000000,"sessionId":"s1","clientData":"{\"a\":1}","n":[1,{"b":true}],"u":"ñ"}}
+ {"participantJoined" : { "timestamp" : 1793610000001 , "sessionId" : "s1" , "clientData" : "{\"a\":1}" , "n" : [ 1 , { "b" : true } ] , "u" : "ñ" } }	
+{"participantJoined":{"timestamp":1793610000002,"sessionId":"s\u0031","clientData":"{\"a\":1}","n":[1.0,{"b":true}],"u":"\u00f1"}}
+{"event":"participantJoined","timestamp":1793610000003,"sessionId":"s1","clientData":"{\"a\":1}","n":[1,{"b":true}],"u":"ñ"}
+EOF
+run ovscrape events --deployment acme-prod "$T/spelled"
+is "$STATUS" 0 "differently spelled lines accepted"
+is "$(sed 's/"time":"[^"]*",//' <<<"$OUT" | sort -u)" \
+	'{"kind":"event","deployment":"acme-prod","event":"participantJoined","fields":{"sessionId":"s1","clientData":"{\"a\":1}","n":[1,{"b":true}],"u":"ñ"}}' \
+	"compact, spaced, escaped and webhook lines give the same record"
+printf '%s\n' '{"e":{"timestamp":1,"id":"x"}}' '{"e":{"timestamp":1, "id":"x"}}' \
+	'{"e":{"timestamp":1,"id":"\u0078"}}' >"$T/dupspelled"
+run ovscrape events --deployment acme-prod "$T/dupspelled"
+is "$(grep -c . <<<"$OUT")" 1 "a duplicate is found however it is spelled"
+
 # --- follow a CDR folder across daily rotation ---------------------------
 mkdir "$T/cdr"
 day1=$T/cdr/CDR.2026-11-02_08-00-00.log

@@ -7,7 +7,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,8 +68,7 @@ struct dedupe {
 };
 
 struct events {
-	const char *deployment;
-	const char *customer;
+	struct event_source source;
 	struct dedupe seen;
 	struct ov_buf out;
 	long duplicates;
@@ -94,35 +92,6 @@ on_stop(int sig)
 {
 	(void)sig;
 	stop_following = 1;
-}
-
-static uint64_t
-hash_add(uint64_t h, const char *s)
-{
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ULL;
-	}
-	h ^= 0xff;	/* separator, so "ab"+"c" differs from "a"+"bc" */
-	return h * 0x100000001b3ULL;
-}
-
-/* Adds a number's bits: formatting it first cost more than the rest of
- * the key (a profile of a million CDR lines). */
-static uint64_t
-hash_add_number(uint64_t h, double v)
-{
-	uint64_t bits;
-
-	if (v == 0)
-		v = 0;	/* -0 and 0 are the same value */
-	memcpy(&bits, &v, sizeof bits);
-	for (int i = 0; i < 8; i++) {
-		h ^= (bits >> (i * 8)) & 0xff;
-		h *= 0x100000001b3ULL;
-	}
-	h ^= 0xfe;
-	return h * 0x100000001b3ULL;
 }
 
 static void
@@ -168,146 +137,26 @@ dedupe_seen(struct dedupe *d, uint64_t key)
 	return false;
 }
 
-/* Fields that tell two distinct events of the same name and millisecond
- * apart. */
-static uint64_t
-event_key(const char *name, double ms, const cJSON *fields)
-{
-	static const char *const ids[] = { "sessionId", "uniqueSessionId",
-		"connectionId", "streamId", "id", "environmentId", "status",
-		"oldStatus", "newStatus", "reason", "connection", NULL };
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	h = hash_add(h, name);
-	h = hash_add_number(h, floor(ms + 0.5));
-	for (const char *const *k = ids; *k; k++) {
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(fields, *k);
-
-		h = hash_add(h, *k);
-		if (cJSON_IsString(v))
-			h = hash_add(h, v->valuestring);
-		else if (cJSON_IsNumber(v))
-			h = hash_add_number(h, v->valuedouble);
-	}
-	return h;
-}
-
-/* The media node an event is about: the node itself for node events, the
- * node a recording ran on for recording events. */
-static const char *
-event_node(const char *name, const cJSON *fields)
-{
-	static const char *const keys[] = { "media_node_id", "mediaNodeId",
-		NULL };
-	const cJSON *v;
-
-	if (strcmp(name, "nodeCrashed") == 0 ||
-	    strcmp(name, "nodeRecovered") == 0 ||
-	    strcmp(name, "mediaNodeStatusChanged") == 0) {
-		v = cJSON_GetObjectItemCaseSensitive(fields, "id");
-		return cJSON_IsString(v) ? v->valuestring : NULL;
-	}
-	for (const char *const *k = keys; *k; k++) {
-		v = cJSON_GetObjectItemCaseSensitive(fields, *k);
-		if (cJSON_IsString(v) && *v->valuestring)
-			return v->valuestring;
-	}
-	return NULL;
-}
-
-/* Finds the event name and the object holding its fields: a webhook body
- * has "event", a CDR line is {"name":{...}}. */
-static int
-locate_event(struct ov_record *rec, const cJSON *json, const char **name,
-    const cJSON **fields)
-{
-	const cJSON *ev = cJSON_GetObjectItemCaseSensitive(json, "event");
-
-	if (ev != NULL) {
-		if (!cJSON_IsString(ev) || *ev->valuestring == '\0')
-			return ov_reject(rec, "\"event\" must be a non-empty "
-			    "string");
-		*name = ev->valuestring;
-		*fields = json;
-		return 0;
-	}
-	if (json->child == NULL || json->child->next != NULL ||
-	    !cJSON_IsObject(json->child))
-		return ov_reject(rec, "not an OpenVidu event: expected a "
-		    "webhook body with \"event\" or a CDR line "
-		    "{\"eventName\":{...}}");
-	*name = json->child->string;
-	*fields = json->child;
-	return 0;
-}
-
-static int
-event_time(struct ov_record *rec, const cJSON *fields, double *ms)
-{
-	const cJSON *ts = cJSON_GetObjectItemCaseSensitive(fields,
-	    "timestamp");
-
-	if (ts == NULL)
-		return ov_reject(rec, "missing \"timestamp\" (milliseconds)");
-	if (!cJSON_IsNumber(ts) || !isfinite(ts->valuedouble) ||
-	    ts->valuedouble < 0 || ts->valuedouble >= OV_JSON_MAX_EXACT ||
-	    ts->valuedouble / 1000.0 > 253402300799.0)
-		return ov_reject(rec, "\"timestamp\" must be milliseconds "
-		    "since 1970 up to year 9999");
-	*ms = ts->valuedouble;
-	return 0;
-}
-
-static void
-write_event(struct events *ev, const char *name, double ms,
-    const cJSON *fields)
-{
-	struct ov_buf *b = &ev->out;
-	const cJSON *f;
-
-	ov_rec_begin(b, "event");
-	ov_rec_time(b, "time", (int64_t)floor(ms / 1000.0));
-	ov_rec_str(b, "customer", ev->customer);
-	ov_rec_str(b, "deployment", ev->deployment);
-	ov_rec_str(b, "event", name);
-	ov_rec_str(b, "node", event_node(name, fields));
-	ov_rec_open(b, "fields");
-	for (f = fields->child; f != NULL; f = f->next) {
-		if (strcmp(f->string, "timestamp") == 0 ||
-		    strcmp(f->string, "event") == 0)
-			continue;
-		ov_rec_json(b, f->string, f);
-	}
-	ov_rec_close(b);
-	ov_rec_end(b);
-	ov_out_write(b);
-}
-
 /* The record function of both modes. */
 static int
 event_record(struct ov_record *rec, void *ctx)
 {
 	struct events *ev = ctx;
-	cJSON *json = ov_record_parse(rec);
-	const cJSON *fields = NULL;
-	const char *name = NULL;
-	double ms = 0;
-	int rc = 0;
+	struct event_info info;
 
-	if (json == NULL)
+	if (event_convert_fast(rec->text, rec->len, &ev->source, &ev->out,
+	    &info) == 0 && event_convert_slow(rec, &ev->source, &ev->out,
+	    &info) < 0)
 		return -1;
-	if (locate_event(rec, json, &name, &fields) < 0 ||
-	    event_time(rec, fields, &ms) < 0) {
-		rc = -1;
-	} else if (dedupe_seen(&ev->seen, event_key(name, ms, fields))) {
-		ev->duplicates++;
-		ov_note(1, "%s:%ld: duplicate %s event skipped", rec->file,
-		    rec->line, name);
-	} else {
-		write_event(ev, name, ms, fields);
+	if (!dedupe_seen(&ev->seen, info.key)) {
+		ov_out_write(&ev->out);
+		return 0;
 	}
-	cJSON_Delete(json);
-	return rc;
+	ev->out.len = 0;
+	ev->duplicates++;
+	ov_note(1, "%s:%ld: duplicate %.*s event skipped", rec->file,
+	    rec->line, (int)info.name_len, info.name);
+	return 0;
 }
 
 /* Hands one complete line of a followed file to the record function, with
@@ -555,11 +404,11 @@ find_customer(struct events *ev, const char *inventory,
 		return;
 	if (ov_deployments_load(inventory, deps, err, sizeof err) < 0)
 		ov_die(OV_EXIT_RESOURCE, "%s", err);
-	d = ov_deployment_find(deps, ev->deployment);
+	d = ov_deployment_find(deps, ev->source.deployment);
 	if (d == NULL)
 		ov_die(OV_EXIT_RESOURCE, "%s: deployment '%s' not found",
-		    inventory, ev->deployment);
-	ev->customer = d->customer;
+		    inventory, ev->source.deployment);
+	ev->source.customer = d->customer;
 }
 
 int
@@ -592,7 +441,7 @@ events_main(int argc, char **argv)
 			if (!ov_valid_id(optarg))
 				ov_usage_error("--deployment '%s': invalid "
 				    "name (letters, digits, . _ - @)", optarg);
-			ev.deployment = optarg;
+			ev.source.deployment = optarg;
 			break;
 		case OPT_DEPLOYMENTS:
 			inventory = optarg;
@@ -607,7 +456,7 @@ events_main(int argc, char **argv)
 			    &events_help, &loop);
 		}
 	}
-	if (ev.deployment == NULL)
+	if (ev.source.deployment == NULL)
 		ov_usage_error("--deployment NAME is required");
 	if (follow_mode && optind == argc)
 		ov_usage_error("-f requires a FILE or folder operand");
@@ -625,6 +474,7 @@ events_main(int argc, char **argv)
 	if (ov_loop_finish(&loop) < 0)
 		rc = -1;
 	ov_buf_free(&ev.out);
+	ov_buf_free(&ev.source.head);
 	ov_deployments_free(&deps);
 	if (loop.read_failed)
 		return OV_EXIT_RESOURCE;

@@ -149,4 +149,37 @@ void prometheus_emit(struct emitter *e, struct target *t);
 /* Runs "ovscrape events" and returns the exit status. */
 int events_main(int argc, char **argv);
 
+/* eventrec.c: one event line to one event record. */
+struct event_source {
+	const char *customer;	/* NULL when unknown */
+	const char *deployment;
+	struct ov_buf head;	/* start of the records of one second */
+	int64_t head_second;
+};
+
+/* What a converted line was, for duplicate detection. */
+struct event_info {
+	uint64_t key;		/* hash of name, time and identifying fields */
+	const char *name;	/* the event name, name_len bytes, valid
+				   while the line is */
+	size_t name_len;
+	char name_buf[128];	/* where the slow path copies the name */
+};
+
+/*
+ * Writes the event record of a line of the usual shape to out and returns
+ * 1, or returns 0 and writes nothing when the line needs the slow path.
+ */
+int event_convert_fast(const char *text, size_t len,
+    struct event_source *src, struct ov_buf *out, struct event_info *info);
+
+/*
+ * Writes the event record of any line to out and returns 0, or returns -1
+ * after ov_reject() with the reason the line is not an event.  Gives the
+ * same record and key as event_convert_fast() for the lines that one
+ * takes.
+ */
+int event_convert_slow(struct ov_record *rec, struct event_source *src,
+    struct ov_buf *out, struct event_info *info);
+
 #endif
