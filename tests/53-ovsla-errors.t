@@ -164,4 +164,20 @@ is "$STATUS:$ERR" "0:" "--help: exit 0, nothing on stderr"
 like "$OUT" "usage: ovsla \[status\].*--warn PERCENT" "--help text on stdout"
 run ovsla --version
 like "$STATUS:$OUT" "^0:ovsla \(ov toolkit\) " "--version"
+# The same ticket spelled with blanks, escapes and fractions (read with
+# cJSON) and plainly (read by the fast path) gives the same SLA records.
+{
+	echo ' {"kind" : "ticket", "time":"2026-11-03T10:00:00Z","ticket":1.0,"action":"opened","customer":"acm\u0065","severity":"critical","summary":"a \"quoted\" ñ"} '
+	echo '{"kind":"ticket","time":"2026-11-03T10:30:00Z","ticket":1,"action":"acknowledged","by":"ana"}'
+} >"$T/spelled.ndjson"
+{
+	echo '{"kind":"ticket","time":"2026-11-03T10:00:00Z","ticket":1,"action":"opened","customer":"acme","severity":"critical","summary":"plain"}'
+	echo '{"kind":"ticket","time":"2026-11-03T10:30:00Z","ticket":1,"action":"acknowledged","by":"ana"}'
+} >"$T/plain.ndjson"
+run ovsla "${C[@]}" "${NOW[@]}" "$T/spelled.ndjson"
+is "$STATUS" 0 "spelled ticket accepted"
+spelled=$OUT
+run ovsla "${C[@]}" "${NOW[@]}" "$T/plain.ndjson"
+is "$spelled" "$OUT" "spelled and plain tickets give the same records"
+
 done_testing

@@ -9,7 +9,13 @@
 #include "civil.h"
 #include "diag.h"
 #include "json.h"
+#include "jsonscan.h"
 #include "ovsla.h"
+
+/* Size of the buffer the fast path copies a customer or severity into to
+ * check it, above the 128 bytes of the longest valid name.  A longer one
+ * takes the slow path. */
+#define MAX_NAME 160
 
 static const struct {
 	const char *name;
@@ -101,14 +107,24 @@ intern(struct event_table *et, const char *name)
 	return (uint32_t)et->nnames++;
 }
 
+/* Finds the action named s[0..len); returns false when none is. */
+static bool
+find_action(const char *s, size_t len, enum action *out)
+{
+	for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
+		if (strlen(actions[i].name) == len &&
+		    memcmp(s, actions[i].name, len) == 0) {
+			*out = actions[i].action;
+			return true;
+		}
+	return false;
+}
+
 static int
 parse_action(struct ov_record *rec, const char *s, enum action *out)
 {
-	for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
-		if (strcmp(s, actions[i].name) == 0) {
-			*out = actions[i].action;
-			return 0;
-		}
+	if (find_action(s, strlen(s), out))
+		return 0;
 	return ov_reject(rec, "action: unknown action '%.40s'", s);
 }
 
@@ -168,6 +184,132 @@ parse_ticket(struct ov_record *rec, const cJSON *obj, struct event_table *et,
 	return act != ACT_OTHER;
 }
 
+/* The fast path: the top-level fields of a ticket record found by one scan
+ * of the line (lib/jsonscan.c), without a cJSON tree.  A string is NULL
+ * when absent. */
+struct ticket_fields {
+	const char *kind, *time, *action, *customer, *severity;
+	size_t kind_len, time_len, action_len, customer_len, severity_len;
+	int64_t ticket;
+	bool has_ticket;
+};
+
+static bool
+is_key(const char *key, size_t len, const char *name)
+{
+	return strlen(name) == len && memcmp(key, name, len) == 0;
+}
+
+/* Reads a string field that needs no unescaping. */
+static bool
+plain_string(struct ov_scan *sc, const char **s, size_t *len)
+{
+	return ov_scan_string(sc, s, len) && !sc->escaped;
+}
+
+/* Keeps the fields the SLA clock needs.  A field of another type than
+ * expected stops the scan, so that the slow path explains it. */
+static bool
+keep_field(struct ov_scan *sc, int depth, const char *key, size_t len)
+{
+	struct ticket_fields *tf = sc->ctx;
+
+	if (depth > 0)
+		return ov_scan_value(sc, depth + 1);
+	if (is_key(key, len, "ticket")) {
+		tf->has_ticket = true;
+		return ov_scan_integer(sc, &tf->ticket);
+	}
+	if (is_key(key, len, "kind"))
+		return plain_string(sc, &tf->kind, &tf->kind_len);
+	if (is_key(key, len, "time"))
+		return plain_string(sc, &tf->time, &tf->time_len);
+	if (is_key(key, len, "action"))
+		return plain_string(sc, &tf->action, &tf->action_len);
+	if (is_key(key, len, "customer"))
+		return plain_string(sc, &tf->customer, &tf->customer_len);
+	if (is_key(key, len, "severity"))
+		return plain_string(sc, &tf->severity, &tf->severity_len);
+	return ov_scan_value(sc, depth + 1);
+}
+
+/* Copies s[0..len) into buf as a C string, when it fits. */
+static bool
+copy_name(char *buf, const char *s, size_t len)
+{
+	if (s == NULL || len >= MAX_NAME)
+		return false;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	return true;
+}
+
+/* Checks the severity of an opened or severity event. */
+static bool
+fast_severity(const struct ticket_fields *tf, struct event *ev)
+{
+	char buf[MAX_NAME];
+	enum ov_severity sev;
+
+	if (!copy_name(buf, tf->severity, tf->severity_len) ||
+	    ov_severity_parse(buf, &sev) != 0)
+		return false;
+	ev->severity = (uint8_t)sev;
+	return true;
+}
+
+int
+events_parse_fast(const char *text, size_t len, struct event_table *et,
+    struct event *ev)
+{
+	struct ticket_fields tf = { 0 };
+	struct ov_scan sc = { .member = keep_field, .ctx = &tf };
+	char customer[MAX_NAME], err[160];
+	enum action act;
+
+	if (!ov_scan_line(&sc, text, len) || tf.kind == NULL ||
+	    !is_key(tf.kind, tf.kind_len, "ticket") || !tf.has_ticket ||
+	    tf.ticket < 0 || tf.time == NULL || tf.action == NULL ||
+	    ov_time_parse(tf.time, tf.time_len, &ev->time, err,
+	    sizeof err) < 0 ||
+	    !find_action(tf.action, tf.action_len, &act))
+		return -1;
+	if (act == ACT_OPENED && (!copy_name(customer, tf.customer,
+	    tf.customer_len) || !ov_valid_id(customer) ||
+	    !fast_severity(&tf, ev)))
+		return -1;
+	if (act == ACT_SEVERITY && !fast_severity(&tf, ev))
+		return -1;
+	if (act == ACT_OPENED)
+		ev->customer = intern(et, customer);
+	ev->ticket = tf.ticket;
+	ev->action = (uint8_t)act;
+	return act != ACT_OTHER;
+}
+
+int
+events_parse_slow(struct ov_record *rec, struct event_table *et,
+    struct event *ev)
+{
+	cJSON *obj = ov_record_parse(rec);
+	const char *kind;
+	int rc;
+
+	if (obj == NULL)
+		return -1;
+	if (ov_get_string(rec, obj, "kind", true, &kind) < 0) {
+		cJSON_Delete(obj);
+		return -1;
+	}
+	if (strcmp(kind, "ticket") != 0) {
+		cJSON_Delete(obj);
+		return 2;
+	}
+	rc = parse_ticket(rec, obj, et, ev);
+	cJSON_Delete(obj);
+	return rc;
+}
+
 static void
 pass_record(const struct event_table *et, const struct ov_record *rec)
 {
@@ -190,7 +332,6 @@ events_record(struct ov_record *rec, void *ctx)
 	struct event ev = { 0 };
 	const char *kind;
 	size_t klen;
-	cJSON *obj;
 	int rc;
 
 	kind = ov_json_peek(rec->text, rec->len, "kind", &klen);
@@ -198,20 +339,15 @@ events_record(struct ov_record *rec, void *ctx)
 		pass_record(et, rec);
 		return 0;
 	}
-	obj = ov_record_parse(rec);
-	if (obj == NULL)
-		return -1;
-	if (ov_get_string(rec, obj, "kind", true, &kind) < 0) {
-		cJSON_Delete(obj);
-		return -1;
+	rc = events_parse_fast(rec->text, rec->len, et, &ev);
+	if (rc < 0) {
+		memset(&ev, 0, sizeof ev);
+		rc = events_parse_slow(rec, et, &ev);
 	}
-	if (strcmp(kind, "ticket") != 0) {
-		cJSON_Delete(obj);
+	if (rc == 2) {
 		pass_record(et, rec);
 		return 0;
 	}
-	rc = parse_ticket(rec, obj, et, &ev);
-	cJSON_Delete(obj);
 	if (rc <= 0)
 		return rc;
 	if (et->count == et->cap) {

@@ -95,6 +95,20 @@ struct sla_config {
 /* events.c */
 void events_init(struct event_table *et);
 int events_record(struct ov_record *rec, void *ctx);
+/*
+ * Reads a ticket record of the usual shape into ev without cJSON: returns 1
+ * to keep the event, 0 for an action the clock ignores, and -1, leaving
+ * the table as it was, when the line needs events_parse_slow().
+ */
+int events_parse_fast(const char *text, size_t len, struct event_table *et,
+    struct event *ev);
+/*
+ * Reads any record: returns 1 or 0 as above, 2 for a record of another
+ * kind, and -1 after ov_reject() when the record is invalid.  Gives the
+ * same event as events_parse_fast() for the lines that one takes.
+ */
+int events_parse_slow(struct ov_record *rec, struct event_table *et,
+    struct event *ev);
 void events_sort(struct event_table *et);
 void events_free(struct event_table *et);
 

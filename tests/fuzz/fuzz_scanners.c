@@ -1,13 +1,10 @@
 /*
- * Fuzz target: the fast line scanners of ovbill (scan_sample), ovalarm
- * (scan_record) and ovscrape events (event_convert_fast), which read
- * common lines without cJSON.  Each must accept only lines that the full
- * record parser (lib/json.c) accepts too, with the same field values.  An
- * event record must come out byte for byte as the slow path writes it,
- * with the same duplicate key.  Anything else has to go the slow way.
+ * Fuzz target: the fast line scanners of ovbill (scan_sample) and ovalarm
+ * (scan_record), which read common sample lines without cJSON.  Each must
+ * accept only lines that the full record parser (lib/json.c) accepts too,
+ * with the same field values; anything else has to go the slow way.
  *
  * fuzz-sources: cmd/ovbill/scan.c cmd/ovalarm/scan.c
- * fuzz-sources: cmd/ovscrape/eventrec.c
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,7 +12,6 @@
 
 #include "../../cmd/ovalarm/scan.h"
 #include "../../cmd/ovbill/ovbill.h"
-#include "../../cmd/ovscrape/scrape.h"
 #include "json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -79,30 +75,6 @@ check_ovalarm(const char *text, size_t len, const cJSON *obj)
 	free(buf);
 }
 
-static void
-check_events(struct ov_record *rec, const cJSON *obj)
-{
-	struct event_source src = { .customer = "c\"1", .deployment = "d" };
-	struct ov_buf fast = { 0 }, slow = { 0 };
-	struct event_info fast_info, slow_info;
-
-	if (event_convert_fast(rec->text, rec->len, &src, &fast,
-	    &fast_info) == 1) {
-		if (obj == NULL || event_convert_slow(rec, &src, &slow,
-		    &slow_info) < 0)
-			abort();
-		if (fast.len != slow.len ||
-		    memcmp(fast.data, slow.data, fast.len) != 0 ||
-		    fast_info.key != slow_info.key)
-			abort();
-	} else if (fast.len != 0) {
-		abort();	/* declined, but wrote something */
-	}
-	ov_buf_free(&fast);
-	ov_buf_free(&slow);
-	ov_buf_free(&src.head);
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -119,7 +91,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	obj = ov_record_parse(&rec);
 	check_ovbill(text, size, obj);
 	check_ovalarm(text, size, obj);
-	check_events(&rec, obj);
 	cJSON_Delete(obj);
 	free(text);
 	return 0;
