@@ -11,6 +11,9 @@
 # 4. ingest of 100,000 mixed transitions (25,000 fingerprints that fire,
 #    clear, fire again and clear) into an empty database, then the same
 #    input again, where every transition is a duplicate.
+# 5. export of a million events of 100,000 tickets (scripts/bench.d/
+#    tickets.awk), imported in time order.  Goal: at least 1.5 million
+#    events/s.
 #
 # BENCH_RUNS sets the number of runs of each step (default 3); the median
 # is printed.
@@ -57,3 +60,14 @@ median_of "$runs" "ingest 100k mixed transitions" "${fresh_ingest[@]}" \
 goal "$MEDIAN" 10
 median_of "$runs" "ingest 100k duplicates" ovticket --db "$dir/m.db" ingest \
 	"$dir/mixed.ndjson"
+
+# A million events of 100,000 tickets, imported in time order as a
+# database that ingest filled over the year would hold them, then exported.
+awk -v tickets=100000 -f "$top/scripts/bench.d/tickets.awk" |
+	sort -s -t'"' -k8,8 >"$dir/year.ndjson"
+measure "import 1M events in time order" "${fresh_import[@]}" "$dir/y.db" \
+	"$dir/year.ndjson"
+median_of "$runs" "export 1M events" ovticket --db "$dir/y.db" export
+awk -v s="$MEDIAN" -v n="$(ovticket --db "$dir/y.db" export | wc -l)" \
+	'BEGIN { printf "  %d events, %.2f million events/s\n", n,
+		(s > 0 ? n / s / 1e6 : 0) }'
