@@ -169,18 +169,23 @@ parse_term(struct parser *p, int i, const char *metric, struct term *t)
 	}
 	t->type = metric != NULL && strcmp(name, metric) == 0 ? TERM_VALUE :
 	    TERM_OTHER;
+	if (parse_number(p, p->tok[i + 2], &t->number) < 0)
+		return -1;
 	if (t->type == TERM_OTHER)
 		t->name = xstrdup(name);
-	return parse_number(p, p->tok[i + 2], &t->number);
+	return 0;
 }
 
+static void free_cond(struct cond *c);
+
 /* Reads "TERM [and TERM]..." from token i up to a stop word, which is
- * returned through stop (or NULL at the end of the line). */
+ * returned through stop (or NULL at the end of the line).  A condition
+ * read before, from an earlier line, is replaced. */
 static int
 parse_cond(struct parser *p, int i, const char *metric, struct cond *c,
     const char *stopword, int *stop)
 {
-	c->n = 0;
+	free_cond(c);
 	for (;;) {
 		if (c->n == COND_MAX_TERMS)
 			return fail(p, "too many terms (at most %d)",
@@ -318,6 +323,7 @@ dir_resolve(struct parser *p)
 	if (p->ntok < 3 || strcmp(p->tok[1], "event") != 0)
 		return fail(p, "invalid 'resolve' (write: resolve event NAME "
 		    "[and field.KEY == VALUE] or resolve after DURATION)");
+	free(r->resolve_event);
 	r->resolve_event = xstrdup(p->tok[2]);
 	if (p->ntok == 3)
 		return 0;
@@ -405,22 +411,26 @@ static int
 dir_match(struct parser *p)
 {
 	struct rule *r = p->rule;
-	struct cond c;
-	int stop;
+	struct cond c = { 0 };
+	int stop, rc = 0;
 
 	if (p->ntok < 4)
 		return fail(p, "incomplete 'match' (write: match label.KEY == "
 		    "VALUE)");
 	if (parse_cond(p, 1, NULL, &c, NULL, &stop) < 0)
-		return -1;
-	for (int i = 0; i < c.n; i++) {
+		rc = -1;
+	for (int i = 0; rc == 0 && i < c.n; i++)
 		if (c.terms[i].type != TERM_LABEL)
-			return fail(p, "'match' compares labels (label.KEY), "
+			rc = fail(p, "'match' compares labels (label.KEY), "
 			    "not '%s'", c.terms[i].name);
-		if (r->match.n == COND_MAX_TERMS)
-			return fail(p, "too many match terms");
-		r->match.terms[r->match.n++] = c.terms[i];
+	if (rc == 0 && r->match.n + c.n > COND_MAX_TERMS)
+		rc = fail(p, "too many match terms");
+	if (rc < 0) {
+		free_cond(&c);
+		return -1;
 	}
+	for (int i = 0; i < c.n; i++)
+		r->match.terms[r->match.n++] = c.terms[i];
 	return 0;
 }
 
@@ -849,7 +859,10 @@ free_cond(struct cond *c)
 	for (int i = 0; i < c->n; i++) {
 		free(c->terms[i].name);
 		free(c->terms[i].pattern);
+		c->terms[i].name = NULL;
+		c->terms[i].pattern = NULL;
 	}
+	c->n = 0;
 }
 
 static void

@@ -4,10 +4,6 @@
  * file over the first set, so that overrides and "disable" run too.
  *
  * fuzz-sources: cmd/ovalarm/rules.c
- *
- * NOTE: a rejected rules file leaks the terms parsed before the error
- * (ovalarm exits 3 right after), so leak detection is off for this target:
- * fuzz-options: -detect_leaks=0
  */
 #include <stdint.h>
 #include <stdio.h>
