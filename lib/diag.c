@@ -7,6 +7,7 @@
 
 const char *ov_progname = "ov";
 int ov_verbosity = OV_NORMAL;
+static const char *subcommand;
 
 void
 ov_set_progname(const char *argv0)
@@ -20,6 +21,12 @@ ov_set_progname(const char *argv0)
 		return;
 	slash = strrchr(argv0, '/');
 	ov_progname = slash ? slash + 1 : argv0;
+}
+
+void
+ov_set_subcommand(const char *name)
+{
+	subcommand = name;
 }
 
 /*
@@ -161,7 +168,7 @@ ov_usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	emit(NULL, 0, "", fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "Try '%s --help' for more information.\n",
-	    ov_progname);
+	fprintf(stderr, "Try '%s%s%s --help' for more information.\n",
+	    ov_progname, subcommand ? " " : "", subcommand ? subcommand : "");
 	exit(OV_EXIT_USAGE);
 }

@@ -37,6 +37,10 @@ extern int ov_verbosity;
  */
 void ov_set_progname(const char *argv0);
 
+/* Names the subcommand being run ("events"), so that a usage error points
+ * at that subcommand's --help. */
+void ov_set_subcommand(const char *name);
+
 /* Prints "prog: message" for an error, always shown. */
 void ov_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

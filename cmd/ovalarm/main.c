@@ -218,8 +218,10 @@ main(int argc, char **argv)
 	char err[256];
 
 	ov_set_progname(argv[0]);
-	if (argc > 1 && strcmp(argv[1], "report") == 0)
+	if (argc > 1 && strcmp(argv[1], "report") == 0) {
+		ov_set_subcommand("report");
 		return report_main(argc - 1, argv + 1);
+	}
 	ov_loop_init(&loop);
 	first = parse_options(argc, argv, &o, &loop);
 	if (o.format == OUT_NAGIOS)

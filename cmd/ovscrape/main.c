@@ -374,8 +374,10 @@ main(int argc, char **argv)
 	int status;
 
 	ov_set_progname(argv[0]);
-	if (argc > 1 && strcmp(argv[1], "events") == 0)
+	if (argc > 1 && strcmp(argv[1], "events") == 0) {
+		ov_set_subcommand("events");
 		return events_main(argc - 1, argv + 1);
+	}
 	parse_options(&r, argc, argv);
 	if (r.opt.cacert == NULL && getenv("CURL_CA_BUNDLE") != NULL &&
 	    *getenv("CURL_CA_BUNDLE") != '\0')

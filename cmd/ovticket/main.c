@@ -117,6 +117,7 @@ main(int argc, char **argv)
 	if (optind >= argc)
 		ov_usage_error("missing command");
 	cmd = find_command(argv[optind]);
+	ov_set_subcommand(cmd->name);
 	argc -= optind;
 	argv += optind;
 	optind = 0;	/* glibc: start a fresh scan for the command */
