@@ -132,6 +132,14 @@ run notify --now 2026-11-02T13:11:00Z "$T/sev3.ndjson"
 is "$STATUS" 1 "wrong password: exit 1"
 unlike "$ERR" 'wrong-pw' "rejected password not shown"
 
+# A missing credentials file is named with the config line naming it.
+write_config "smtp://127.0.0.1:$P" "$T/no-such-credentials"
+run notify --retry --now 2026-11-02T13:20:00Z
+is "$STATUS" 3 "missing credentials file: exit 3"
+like "$ERR" "notify.conf:4: credentials: .*no-such-credentials: No such file" \
+	"missing credentials file named with its config line"
+write_config "smtp://127.0.0.1:$P" "$T/bad-credentials"
+
 # A server that offers no STARTTLS gets nothing: TLS is required.
 stop_pid "$SMTPD"
 /usr/bin/python3 -u -m aiosmtpd -n -l "127.0.0.1:$P" \

@@ -516,7 +516,8 @@ load_config(struct notify_run *run, const char *path)
 	if (run->config.credentials != NULL &&
 	    smtp_read_credentials(&run->config.smtp, run->config.credentials,
 	    err, sizeof err) < 0)
-		ov_die(OV_EXIT_RESOURCE, "%s", err);
+		ov_die(OV_EXIT_RESOURCE, "%s:%d: credentials: %s", path,
+		    run->config.credentials_line, err);
 }
 
 int

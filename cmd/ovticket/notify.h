@@ -32,6 +32,7 @@ struct notify_config {
 	bool has_smtp;
 	struct smtp_config smtp;
 	char *credentials;	/* path of the SMTP credentials file */
+	int credentials_line;	/* line of the config file naming it */
 	size_t nroutes;
 	struct notify_route *routes;
 };

@@ -184,6 +184,7 @@ smtp_key(struct parse_state *ps, const char *key, const char *value)
 	} else if (strcmp(key, "credentials") == 0) {
 		free(ps->c->credentials);
 		ps->c->credentials = xstrdup(value);
+		ps->c->credentials_line = ps->line;
 	} else if (strcmp(key, "ca_file") == 0) {
 		free(s->ca_file);
 		s->ca_file = xstrdup(value);
