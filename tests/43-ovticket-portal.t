@@ -144,4 +144,17 @@ run ovticket portal --sla "$F/sla.ndjson"
 is "$STATUS" 2 "missing --out: exit 2"
 run ovticket portal --out "$T/site" --db "$T/none.db"
 is "$STATUS" 3 "missing database: exit 3"
+
+# --now writes the site as it was then: later tickets and notes are left
+# out.
+run ovticket portal --out "$T/then" --now 2026-11-02T09:35:00Z
+is "$STATUS" 0 "portal --now in the past exits 0"
+[ -e "$T/then/tickets/1.html" ] && [ -e "$T/then/tickets/3.html" ] &&
+	[ ! -e "$T/then/tickets/4.html" ]
+ok $? "ticket opened after --now left out"
+grep -q "misconfigured the TURN" "$T/then/tickets/1.html"
+ok $? "note before --now shown"
+! grep -q "restarting the media nodes" "$T/then/tickets/1.html"
+ok $? "note after --now left out"
+
 done_testing

@@ -37,7 +37,7 @@ static const struct ov_help portal_help = {
 	"  --customers FILE   customers.csv, for names and customers without\n"
 	"                     tickets\n"
 	"  --db FILE          ticket database (default: $OV_DB)\n"
-	"  --now TIME         end of the tickets-per-week chart (RFC 3339)\n"
+	"  --now TIME         write the site as it was at TIME (RFC 3339)\n"
 	"  -v, -q             more notes, no warnings\n"
 	"  --help, --version  show this help or the version\n",
 };
@@ -66,6 +66,7 @@ struct portal_args {
 	const char *customers;
 	char **reports;		/* report files: --reports and the operands */
 	int nreports;
+	bool now_given;		/* --now: leave out later activity */
 };
 
 static int
@@ -235,8 +236,10 @@ parse_args(int argc, char **argv, struct portal_args *a, struct portal *p)
 			a->reports[a->nreports++] = optarg;
 		else if (opt == TK_OPT_DB)
 			tk_db_option = optarg;
-		else if (opt == OV_OPT_NOW)
+		else if (opt == OV_OPT_NOW) {
 			p->now = ov_cli_time("--now", optarg);
+			a->now_given = true;
+		}
 	}
 	if (optind < argc && a->nreports == 0)
 		ov_usage_error("unexpected operand '%s'", argv[optind]);
@@ -271,6 +274,9 @@ tk_cmd_portal(int argc, char **argv)
 		rc = OV_EXIT_FAIL;
 	st = tk_store_open_default(TK_OPEN_READONLY);
 	tk_filter_init(&f);
+	/* Without --now, activity recorded with a later --at still shows. */
+	if (a.now_given)
+		f.until = p.now + 1;
 	tk_events_each(st, &f, add_event, &p);
 	tk_store_close(st);
 	portal_finish(&p);
