@@ -86,11 +86,13 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libov.a
 		$(LDFLAGS) -o $@ $< $(BUILD)/libov.a $(LIBOV_LIBS)
 
 # A fuzz target lists the program sources it needs on a "fuzz-sources:" line
-# and its pkg-config packages on a "fuzz-pkgs:" line.
+# and its pkg-config packages on a "fuzz-pkgs:" line.  Targets also include
+# program headers and sources, so any change under cmd/ rebuilds them.
 fuzz_line = $(shell sed -n '/$(1):/{s/^.*$(1): *//; s/ *\*\/.*//; p;}' $(2))
 .SECONDEXPANSION:
 $(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(BUILD)/libov.a \
-		$$(call fuzz_line,fuzz-sources,tests/fuzz/fuzz_$$*.c)
+		$$(call fuzz_line,fuzz-sources,tests/fuzz/fuzz_$$*.c) \
+		$(wildcard cmd/*/*.c cmd/*/*.h lib/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(OV_CFLAGS) $(DEP_CFLAGS) \
 		$(call pc_cflags,$(call fuzz_line,fuzz-pkgs,$<)) $(CFLAGS) \

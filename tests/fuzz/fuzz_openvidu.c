@@ -12,7 +12,7 @@
  * fetch-list functions the sources call.
  *
  * fuzz-sources: cmd/ovscrape/emit.c cmd/ovscrape/openvidu2.c
- * fuzz-sources: cmd/ovscrape/openvidu3.c
+ * fuzz-sources: cmd/ovscrape/openvidu3.c cmd/ovscrape/eventrec.c
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -121,8 +121,8 @@ openvidu2_rounds(struct target *t, struct emitter *e,
 static void
 events_lines(const struct part *p)
 {
-	static struct events ev = { .deployment = "acme-prod",
-		.customer = "acme" };
+	static struct events ev = { .source = { .customer = "acme",
+		.deployment = "acme-prod" } };
 	const char *s = p->data, *end = p->data + p->len;
 	long line = 0;
 
@@ -144,6 +144,7 @@ events_lines(const struct part *p)
 		s += len + 1;
 	}
 	ov_buf_free(&ev.out);
+	ov_buf_free(&ev.source.head);
 }
 
 static void
