@@ -157,4 +157,15 @@ ok $? "note before --now shown"
 ! grep -q "restarting the media nodes" "$T/then/tickets/1.html"
 ok $? "note after --now left out"
 
+# SLA records of a ticket the site does not show are ignored, not drawn.
+printf '%s\n' '{"kind":"sla","time":"2026-11-10T00:00:00Z","ticket":99,"customer":"acme","plan":"24x7","severity":"normal","target":"reaction","state":"running","started":"2026-11-09T09:30:00Z","due":"2026-11-10T09:30:00Z"}' \
+	>"$T/sla-unknown.ndjson"
+run ovticket portal --out "$T/then" --sla "$T/sla-unknown.ndjson" \
+	--now 2026-11-02T09:35:00Z
+is "$STATUS" 0 "sla of an unknown ticket: exit 0"
+like "$ERR" "ticket 99 is not in the database" "sla of an unknown ticket warned"
+run ovticket portal --out "$T/then" --sla "$F/sla.ndjson" \
+	--now 2026-11-02T09:10:00Z
+is "$STATUS" 0 "sla of a ticket opened after --now: exit 0"
+
 done_testing

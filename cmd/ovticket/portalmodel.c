@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "civil.h"
+#include "diag.h"
 #include "portal.h"
 #include "store.h"
 
@@ -304,9 +305,48 @@ compare_customers(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
+static void
+ticket_free(struct portal_ticket *t)
+{
+	for (size_t k = 0; k < t->nevents; k++) {
+		free(t->events[k].action);
+		free(t->events[k].by);
+		free(t->events[k].detail);
+	}
+	free(t->events);
+	free(t->customer);
+	free(t->severity);
+	free(t->channel);
+	free(t->summary);
+	free(t->deployment);
+	free(t->state);
+	free(t->base_state);
+}
+
+/* Drops the tickets known only from SLA records: not in the database, or
+ * opened after --now. */
+static void
+drop_unopened(struct portal *p)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < p->ntickets; i++) {
+		if (p->tickets[i].customer != NULL) {
+			p->tickets[kept++] = p->tickets[i];
+			continue;
+		}
+		ov_warn("sla: ticket %lld is not in the database or was "
+		    "opened after --now; its SLA records are ignored",
+		    (long long)p->tickets[i].id);
+		ticket_free(&p->tickets[i]);
+	}
+	p->ntickets = kept;
+}
+
 void
 portal_finish(struct portal *p)
 {
+	drop_unopened(p);
 	for (size_t i = 0; i < p->ntickets; i++)
 		qsort(p->tickets[i].events, p->tickets[i].nevents,
 		    sizeof *p->tickets[i].events, compare_events);
@@ -348,23 +388,8 @@ portal_ticket_sla(const struct portal_ticket *t)
 void
 portal_free(struct portal *p)
 {
-	for (size_t i = 0; i < p->ntickets; i++) {
-		struct portal_ticket *t = &p->tickets[i];
-
-		for (size_t k = 0; k < t->nevents; k++) {
-			free(t->events[k].action);
-			free(t->events[k].by);
-			free(t->events[k].detail);
-		}
-		free(t->events);
-		free(t->customer);
-		free(t->severity);
-		free(t->channel);
-		free(t->summary);
-		free(t->deployment);
-		free(t->state);
-		free(t->base_state);
-	}
+	for (size_t i = 0; i < p->ntickets; i++)
+		ticket_free(&p->tickets[i]);
 	for (size_t i = 0; i < p->ncustomers; i++) {
 		free(p->customers[i].id);
 		free(p->customers[i].name);
