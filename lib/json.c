@@ -147,11 +147,15 @@ reject_syntax(struct ov_record *rec, const char *error)
 cJSON *
 ov_record_parse(struct ov_record *rec)
 {
-	const char *end = NULL;
+	const char *end = NULL, *nul;
 	cJSON *obj;
 
 	if (!ov_utf8_valid(rec->text, rec->len))
 		return ov_reject(rec, "invalid UTF-8"), NULL;
+	if ((nul = memchr(rec->text, '\0', rec->len)) != NULL)
+		return ov_reject(rec, "NUL byte at column %zu: records are "
+		    "text without NUL bytes", (size_t)(nul - rec->text) + 1),
+		    NULL;
 	if (has_nul_escape(rec->text, rec->len))
 		return ov_reject(rec, "string contains a NUL character "
 		    "(\\u0000)"), NULL;

@@ -131,6 +131,12 @@ printf '%s\n' '{"e":{"timestamp":1,"id":"x"}}' '{"e":{"timestamp":1, "id":"x"}}'
 run ovscrape events --deployment acme-prod "$T/dupspelled"
 is "$(grep -c . <<<"$OUT")" 1 "a duplicate is found however it is spelled"
 
+# A raw NUL byte would cut a string short: the line is rejected instead.
+printf '{"event":"nodeCrashed\000junk","timestamp":1,"id":"n1"}\n' >"$T/nul"
+run ovscrape events --deployment acme-prod "$T/nul"
+is "$STATUS:$OUT" "1:" "line with a NUL byte rejected"
+like "$ERR" "nul:1: NUL byte at column 22" "NUL byte named with its column"
+
 # --- follow a CDR folder across daily rotation ---------------------------
 mkdir "$T/cdr"
 day1=$T/cdr/CDR.2026-11-02_08-00-00.log
