@@ -131,6 +131,10 @@ printf '%s\n' '{"e":{"timestamp":1,"id":"x"}}' '{"e":{"timestamp":1, "id":"x"}}'
 run ovscrape events --deployment acme-prod "$T/dupspelled"
 is "$(grep -c . <<<"$OUT")" 1 "a duplicate is found however it is spelled"
 
+printf '{"":{"timestamp":1}}\n' >"$T/noname"
+run ovscrape events --deployment acme-prod "$T/noname"
+is "$STATUS:$OUT" "1:" "CDR line with an empty event name rejected"
+
 # A raw NUL byte would cut a string short: the line is rejected instead.
 printf '{"event":"nodeCrashed\000junk","timestamp":1,"id":"n1"}\n' >"$T/nul"
 run ovscrape events --deployment acme-prod "$T/nul"

@@ -46,6 +46,9 @@ bad "bad rule name" 'rule a/b\n\twhen up == 0\n' "1: invalid rule name 'a/b'"
 bad "NUL byte" 'rule a\n\twhen up == 0\x00\n' "2: NUL byte"
 bad "event with a label" 'rule a\n\tevent x and label.a == b\n' \
 	"2: an event condition compares field.KEY"
+bad "resolve with a label" \
+	'rule a\n\tevent x\n\tresolve event y and label.a == b\n' \
+	"3: a resolve condition compares field.KEY, not 'label.a'"
 bad "extra words" 'rule a\n\tabsent up for 5m now\n' \
 	"2: too many words after 'absent'"
 

@@ -94,6 +94,10 @@ case_ "event: resolve after exactly, at the due instant" "" \
 { ev 01:00 boom '{"status":"failed"}'; ev 00:30 fine; } >"$T/in"
 case_ "event: a pairing event older than the alarm is ignored" "" \
 	"firing@01:00"
+RULES='rule r\n\tevent boom\n\tresolve event fine and field.k == 1\n\tresolve event fine\n'
+{ ev 01:00 boom; ev 02:00 fine '{"k":"2"}'; } >"$T/in"
+case_ "event: a later resolve line replaces the field test" "" \
+	"firing@01:00 resolved@02:00"
 
 # --- relative drop ---
 RULES='rule r\n\tdrop x by 50% over 5m floor 10\n'

@@ -325,12 +325,21 @@ dir_resolve(struct parser *p)
 		    "[and field.KEY == VALUE] or resolve after DURATION)");
 	free(r->resolve_event);
 	r->resolve_event = xstrdup(p->tok[2]);
+	free_cond(&r->resolve_fields);
 	if (p->ntok == 3)
 		return 0;
 	if (strcmp(p->tok[3], "and") != 0 || p->ntok < 7)
 		return fail(p, "unexpected '%s' after the event name",
 		    p->tok[3]);
-	return parse_cond(p, 4, NULL, &r->resolve_fields, NULL, &stop);
+	if (parse_cond(p, 4, NULL, &r->resolve_fields, NULL, &stop) < 0)
+		return -1;
+	for (int i = 0; i < r->resolve_fields.n; i++)
+		if (r->resolve_fields.terms[i].type != TERM_FIELD)
+			return fail(p, "a resolve condition compares "
+			    "field.KEY, not '%s%s'",
+			    r->resolve_fields.terms[i].type == TERM_LABEL ?
+			    "label." : "", r->resolve_fields.terms[i].name);
+	return 0;
 }
 
 /* drop METRIC by N% over DURATION [floor NUMBER] */

@@ -216,6 +216,9 @@ tree_locate(struct ov_record *rec, const cJSON *json, const char **name,
 		return ov_reject(rec, "not an OpenVidu event: expected a "
 		    "webhook body with \"event\" or a CDR line "
 		    "{\"eventName\":{...}}");
+	if (*json->child->string == '\0')
+		return ov_reject(rec, "empty event name: expected a CDR line "
+		    "{\"eventName\":{...}}");
 	*name = json->child->string;
 	*fields = json->child;
 	return 0;
