@@ -52,20 +52,58 @@ ov_utf8_valid(const char *s, size_t len)
 	return true;
 }
 
-/* Finds "\u0000" escapes inside strings, which cJSON silently cuts at. */
-static bool
-has_nul_escape(const char *s, size_t len)
+/*
+ * Checks what cJSON 1.7.15 lets through although JSON forbids it.  That is
+ * a NUL byte or a "\u0000" escape, where cJSON ends the string, a raw
+ * control character in a string or between tokens, and a number with a
+ * leading zero ("08").  Returns 0, or -1 after ov_reject() with the column.
+ */
+static int
+check_lexical(struct ov_record *rec)
 {
-	const char *p = s, *end = s + len;
+	const char *s = rec->text, *end = s + rec->len;
+	bool in_string = false, in_number = false;
 
-	while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
-		if (end - p >= 6 && memcmp(p, "\\u0000", 6) == 0)
-			return true;
-		p += 2;	/* skip the escaped character, "\\" included */
-		if (p >= end)
-			break;
+	for (const char *p = s; p < end; p++) {
+		unsigned char c = (unsigned char)*p;
+		size_t column = (size_t)(p - s) + 1;
+
+		if (c == '\0')
+			return ov_reject(rec, "NUL byte at column %zu: records "
+			    "are text without NUL bytes", column);
+		if (in_string) {
+			if (c == '"') {
+				in_string = false;
+			} else if (c < 0x20) {
+				return ov_reject(rec, "control character 0x%02x "
+				    "in a string at column %zu (write it as "
+				    "\\u%04x)", c, column, c);
+			} else if (c == '\\' && p + 1 < end) {
+				if (end - p >= 6 && memcmp(p, "\\u0000", 6) == 0)
+					return ov_reject(rec, "string contains "
+					    "a NUL character (\\u0000)");
+				p++;
+			}
+			continue;
+		}
+		if (c == '"') {
+			in_string = true;
+		} else if (c < 0x20 && c != ' ' && c != '\t' && c != '\r' &&
+		    c != '\n') {
+			return ov_reject(rec, "control character 0x%02x at "
+			    "column %zu", c, column);
+		} else if (!in_number && (c == '-' || (c >= '0' && c <= '9'))) {
+			const char *d = c == '-' ? p + 1 : p;
+
+			if (d + 1 < end && *d == '0' && d[1] >= '0' &&
+			    d[1] <= '9')
+				return ov_reject(rec, "invalid JSON: number with "
+				    "a leading zero at column %zu", column);
+		}
+		in_number = !in_string && ((c >= '0' && c <= '9') ||
+		    c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E');
 	}
-	return false;
+	return 0;
 }
 
 /* Checks numbers and duplicate keys of a parsed tree, recursively. */
@@ -147,18 +185,13 @@ reject_syntax(struct ov_record *rec, const char *error)
 cJSON *
 ov_record_parse(struct ov_record *rec)
 {
-	const char *end = NULL, *nul;
+	const char *end = NULL;
 	cJSON *obj;
 
 	if (!ov_utf8_valid(rec->text, rec->len))
 		return ov_reject(rec, "invalid UTF-8"), NULL;
-	if ((nul = memchr(rec->text, '\0', rec->len)) != NULL)
-		return ov_reject(rec, "NUL byte at column %zu: records are "
-		    "text without NUL bytes", (size_t)(nul - rec->text) + 1),
-		    NULL;
-	if (has_nul_escape(rec->text, rec->len))
-		return ov_reject(rec, "string contains a NUL character "
-		    "(\\u0000)"), NULL;
+	if (check_lexical(rec) < 0)
+		return NULL;
 	obj = cJSON_ParseWithLengthOpts(rec->text, rec->len, &end, false);
 	if (obj == NULL) {
 		reject_syntax(rec, cJSON_GetErrorPtr());

@@ -3,8 +3,9 @@
  * access that rejects bad values with a reason, and compact record output.
  *
  * cJSON 1.7.15 accepts things a record must not contain, so every line is
- * checked here: valid UTF-8, no "\u0000" in strings, no duplicate keys, and
- * numbers that are finite and below 2^53 in magnitude.
+ * checked here: valid UTF-8, no NUL byte or "\u0000" in strings, no raw
+ * control characters, no leading zeros, no duplicate keys, and numbers that
+ * are finite and below 2^53 in magnitude.
  */
 #ifndef OV_JSON_H
 #define OV_JSON_H

@@ -52,6 +52,24 @@ test_parse(void)
 	tap_ok(check("{\"a\":1}  "), "spaces after the object");
 }
 
+/* Inputs cJSON accepts that JSON forbids. */
+static void
+test_lexical(void)
+{
+	tap_ok(!check("{\"a\":08}"), "leading zero rejected");
+	tap_ok(strstr(reason, "leading zero at column 6") != NULL,
+	    "leading zero column named");
+	tap_ok(!check("{\"a\":-08}"), "negative leading zero rejected");
+	tap_ok(check("{\"a\":[0,0.5,-0,10,1e08,1E-07]}"),
+	    "zero, fraction and exponent digits accepted");
+	tap_ok(!check("{\"a\":\"x\ty\"}"), "raw tab in a string rejected");
+	tap_ok(strstr(reason, "0x09 in a string at column 8") != NULL,
+	    "raw tab column named");
+	tap_ok(!check("{\"a\":\x01 1}"), "control character between tokens");
+	tap_ok(check("{\"a\":\r\n\t 1}"), "JSON blanks between tokens");
+	tap_ok(check("{\"08\":\"-08\"}"), "digits inside strings are text");
+}
+
 static void
 test_peek(void)
 {
@@ -211,6 +229,7 @@ int
 main(void)
 {
 	test_parse();
+	test_lexical();
 	test_peek();
 	test_fields();
 	test_output();
