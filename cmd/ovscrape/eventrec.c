@@ -19,11 +19,11 @@
  * objects directly in it.  A line with more takes the slow path. */
 #define MAX_MEMBERS 64
 
-/* Latest timestamp accepted, in seconds: 9999-12-31T23:59:59Z. */
+/* Last second accepted, to its last millisecond: 9999-12-31T23:59:59Z. */
 #define MAX_SECONDS 253402300799.0
 
 /* Keys the conversion looks at.  The first N_IDS tell two distinct events
- * of the same name and millisecond apart, and go into the duplicate key in
+ * of the same name and timestamp apart, and go into the duplicate key in
  * this order. */
 enum known_key {
 	K_SESSION_ID, K_UNIQUE_SESSION_ID, K_CONNECTION_ID, K_STREAM_ID, K_ID,
@@ -76,7 +76,7 @@ classify(const char *key, size_t len)
 }
 
 /*
- * The duplicate key is a 64-bit hash of the name, the millisecond and the
+ * The duplicate key is a 64-bit hash of the name, the timestamp and the
  * identifying fields, read eight bytes at a time.  It is only compared
  * within one run, so it may change between versions.
  */
@@ -160,7 +160,7 @@ tree_key(const char *name, double ms, const cJSON *fields)
 	uint64_t h = HASH_SEED;
 
 	h = hash_add(h, name, strlen(name));
-	h = hash_add_number(h, floor(ms + 0.5));
+	h = hash_add_number(h, ms);
 	for (int k = 0; k < N_IDS; k++) {
 		const cJSON *v = cJSON_GetObjectItemCaseSensitive(fields,
 		    known[k].name);
@@ -234,7 +234,7 @@ tree_time(struct ov_record *rec, const cJSON *fields, double *ms)
 		return ov_reject(rec, "missing \"timestamp\" (milliseconds)");
 	if (!cJSON_IsNumber(ts) || !isfinite(ts->valuedouble) ||
 	    ts->valuedouble < 0 || ts->valuedouble >= OV_JSON_MAX_EXACT ||
-	    ts->valuedouble / 1000.0 > MAX_SECONDS)
+	    floor(ts->valuedouble / 1000.0) > MAX_SECONDS)
 		return ov_reject(rec, "\"timestamp\" must be milliseconds "
 		    "since 1970 up to year 9999");
 	*ms = ts->valuedouble;
@@ -271,9 +271,16 @@ event_convert_slow(struct ov_record *rec, struct event_source *src,
 		return -1;
 	}
 	info->key = tree_key(name, ms, fields);
-	snprintf(info->name_buf, sizeof info->name_buf, "%s", name);
+	info->name_len = strlen(name);
+	if (info->name_len >= sizeof info->name_buf) {
+		/* Cut at a character boundary: the name is UTF-8. */
+		info->name_len = sizeof info->name_buf - 1;
+		while (info->name_len > 0 &&
+		    ((unsigned char)name[info->name_len] & 0xc0) == 0x80)
+			info->name_len--;
+	}
+	memcpy(info->name_buf, name, info->name_len);
 	info->name = info->name_buf;
-	info->name_len = strlen(info->name_buf);
 	write_head(out, src, ms);
 	tree_write(out, name, fields);
 	cJSON_Delete(json);
@@ -403,7 +410,7 @@ fast_locate(const struct scanned *s, struct fast_event *e)
 			e->slot[s->m[i].known] = &s->m[i];
 	ts = e->slot[K_TIMESTAMP];
 	if (!is_integer(ts) || (ms = integer_value(ts)) < 0 ||
-	    (double)ms / 1000.0 > MAX_SECONDS)
+	    floor((double)ms / 1000.0) > MAX_SECONDS)
 		return false;
 	e->ms = (double)ms;
 	return true;
@@ -417,7 +424,7 @@ fast_key(const struct fast_event *e, uint64_t *key)
 	uint64_t h = HASH_SEED;
 
 	h = hash_add(h, e->name, e->name_len);
-	h = hash_add_number(h, floor(e->ms + 0.5));
+	h = hash_add_number(h, e->ms);
 	for (int k = 0; k < N_IDS; k++) {
 		const struct member *v = e->slot[k];
 

@@ -163,7 +163,8 @@ struct event_info {
 	const char *name;	/* the event name, name_len bytes, valid
 				   while the line is */
 	size_t name_len;
-	char name_buf[128];	/* where the slow path copies the name */
+	char name_buf[256];	/* where the slow path copies the name, cut
+				   to 255 bytes */
 };
 
 /*
