@@ -32,7 +32,7 @@ pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
 pc_libs = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
 LIBOV_PKGS = libcjson inih
 LIBOV_LIBS = $(call pc_libs,$(LIBOV_PKGS)) -lcsv -lm
-DEP_CFLAGS = $(call pc_cflags,$(LIBOV_PKGS) libcurl sqlite3)
+DEP_CFLAGS = $(call pc_cflags,$(LIBOV_PKGS) libcurl sqlite3 libpq)
 
 # Extra libraries of each program.
 PKGS_ovscrape = libcurl

@@ -17,6 +17,7 @@
 
 #include "diag.h"
 #include "ovsla.h"
+#include "pgconn.h"
 
 /* How long a run waits for another host's run (SQLite). */
 #define BUSY_TIMEOUT_MS 60000
@@ -72,35 +73,6 @@ db_exec(struct check_db *db, const char *sql, const char *what)
 		db_die(db, what);
 }
 
-/* Rejects a PostgreSQL URI with a password, which argv would show to every
- * user of the host, without repeating the URI. */
-static void
-check_uri(const char *uri)
-{
-	char *err = NULL;
-	PQconninfoOption *opts = PQconninfoParse(uri, &err);
-	bool has_password = false;
-
-	if (opts == NULL) {
-		PQfreemem(err);
-		ov_usage_error("--db: not a valid PostgreSQL connection URI");
-	}
-	for (PQconninfoOption *o = opts; o->keyword != NULL; o++)
-		if (strcmp(o->keyword, "password") == 0 && o->val != NULL)
-			has_password = true;
-	PQconninfoFree(opts);
-	if (has_password)
-		ov_usage_error("--db: the PostgreSQL URI contains a password; "
-		    "remove it and set PGPASSWORD or use a pgpass file");
-}
-
-static bool
-is_pg_uri(const char *path)
-{
-	return strncmp(path, "postgresql://", 13) == 0 ||
-	    strncmp(path, "postgres://", 11) == 0;
-}
-
 /* Connects, takes the lock and creates the table when missing. */
 static struct check_db *
 check_db_open(const char *path)
@@ -110,8 +82,8 @@ check_db_open(const char *path)
 	if (db == NULL)
 		ov_die(OV_EXIT_RESOURCE, "out of memory");
 	db->path = path;
-	if (is_pg_uri(path)) {
-		check_uri(path);
+	if (ov_pg_is_uri(path)) {
+		ov_pg_check_uri(path);
 		db->pg = PQconnectdb(path);
 		if (db->pg == NULL)
 			ov_die(OV_EXIT_RESOURCE, "out of memory");

@@ -13,6 +13,7 @@
 #include "inventory.h"
 #include "json.h"
 #include "mailmsg.h"
+#include "pgconn.h"
 #include "store.h"
 #include "store_impl.h"
 
@@ -76,7 +77,7 @@ known_load(struct known *k)
 		db = tk_db_option;
 	/* A SQLite file is created only once the ticket is recorded.  A
 	 * PostgreSQL database gets its tables now, as open would do next. */
-	if (db != NULL && tk_is_pg_uri(db))
+	if (db != NULL && ov_pg_is_uri(db))
 		st = tk_store_open(db, TK_OPEN_CREATE);
 	else if (db != NULL && access(db, R_OK) == 0)
 		st = tk_store_open(db, TK_OPEN_READONLY);

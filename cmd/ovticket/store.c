@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "diag.h"
+#include "pgconn.h"
 #include "store_impl.h"
 
 /* How long a writer waits for another one before giving up (exit 3). */
@@ -359,7 +360,7 @@ tk_store_open(const char *path, int flags)
 		ov_die(OV_EXIT_RESOURCE, "out of memory");
 	st->path = path;
 	st->readonly = (flags & TK_OPEN_READONLY) != 0;
-	if (tk_is_pg_uri(path)) {
+	if (ov_pg_is_uri(path)) {
 		st->dialect = &tk_pg_dialect;
 		tk_pg_connect(st);
 	} else {

@@ -141,7 +141,4 @@ bool tk_column_null(struct tk_query *q, int i);
  * a URI with a password (exit 2). */
 void tk_pg_connect(struct tk_store *st);
 
-/* True when path is a PostgreSQL connection URI. */
-bool tk_is_pg_uri(const char *path);
-
 #endif
