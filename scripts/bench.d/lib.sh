@@ -28,3 +28,29 @@ median_of() {
 	printf '%-40s median %7.2f s  peak %8d KiB  (%d runs)\n' "$name" \
 		"$MEDIAN" "$PEAK_KB" "$runs"
 }
+
+# Medians and peaks of alternating runs.  Declare "declare -A times peaks"
+# first; record_run TOOL keeps the figures of the last measure() for TOOL.
+record_run() {
+	times[$1]+="$SECONDS_TAKEN "
+	peaks[$1]+="$PEAK_KB "
+}
+
+# median LIST, largest LIST: of a space-separated list of numbers.
+median() { printf '%s\n' $1 | sort -n | awk '{a[NR] = $1} END {
+	print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+largest() { printf '%s\n' $1 | sort -n | tail -1; }
+
+# compare_tools BASE TOOL...: prints the median time and the peak memory
+# of BASE and each TOOL, and each one's time as a multiple of BASE's.
+compare_tools() {
+	local base tool m
+	base=$(median "${times[$1]}")
+	for tool in "$@"; do
+		m=$(median "${times[$tool]}")
+		printf '%-8s median %7.2f s  peak %8d KiB  %6.1fx %s\n' "$tool" \
+			"$m" "$(largest "${peaks[$tool]}")" \
+			"$(awk -v a="$m" -v b="$base" 'BEGIN { print (b > 0 ? a / b : 0) }')" \
+			"$1"
+	done
+}

@@ -107,27 +107,15 @@ for ((r = 1; r <= runs; r++)); do
 	for tool in ovalarm jq mlr; do
 		measure "$tool (run $r)" bash -c \
 			"dir=$dir; $(declare -f "run_$tool"); run_$tool $dir/million.ndjson"
-		times[$tool]+="$SECONDS_TAKEN "
-		peaks[$tool]+="$PEAK_KB "
+		record_run "$tool"
 	done
 	measure "ovalarm default rules (run $r)" ovalarm "$dir/million.ndjson"
-	times[default]+="$SECONDS_TAKEN "
-	peaks[default]+="$PEAK_KB "
+	record_run default
 done
-
-median() { printf '%s\n' $1 | sort -n | awk '{a[NR] = $1} END {
-	print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-largest() { printf '%s\n' $1 | sort -n | tail -1; }
 
 echo
 echo "one-rule threshold filter over 1,000,000 samples, $runs runs:"
-base=$(median "${times[ovalarm]}")
-for tool in ovalarm jq mlr; do
-	m=$(median "${times[$tool]}")
-	printf '%-8s median %7.2f s  peak %8d KiB  %6.1fx ovalarm\n' "$tool" \
-		"$m" "$(largest "${peaks[$tool]}")" \
-		"$(awk -v a="$m" -v b="$base" 'BEGIN { print (b > 0 ? a / b : 0) }')"
-done
+compare_tools ovalarm jq mlr
 echo "goal: jq at least 10x ovalarm"
 
 # cpu_seconds CMD...: prints the user plus system CPU seconds of CMD, which

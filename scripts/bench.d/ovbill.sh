@@ -112,29 +112,16 @@ declare -A times peaks
 for ((r = 1; r <= runs; r++)); do
 	measure "ovbill (run $r)" ovbill --month 2026-11 \
 		--customers "$dir/customers.csv" "$dir/million.ndjson"
-	times[ovbill]+="$SECONDS_TAKEN "
-	peaks[ovbill]+="$PEAK_KB "
+	record_run ovbill
 	measure "jq (run $r)" bash -c "$(declare -f run_jq); run_jq $dir/million.ndjson"
-	times[jq]+="$SECONDS_TAKEN "
-	peaks[jq]+="$PEAK_KB "
+	record_run jq
 	measure "mlr (run $r)" bash -c "$(declare -f run_mlr); run_mlr $dir/million.ndjson"
-	times[mlr]+="$SECONDS_TAKEN "
-	peaks[mlr]+="$PEAK_KB "
+	record_run mlr
 done
-
-median() { printf '%s\n' $1 | sort -n | awk '{a[NR] = $1} END {
-	print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-largest() { printf '%s\n' $1 | sort -n | tail -1; }
 
 echo
 echo "1,000,000 cluster.cores samples + 1,000,000 other samples, $runs runs:"
-base=$(median "${times[ovbill]}")
-for tool in ovbill jq mlr; do
-	m=$(median "${times[$tool]}")
-	printf '%-8s median %7.2f s  peak %8d KiB  %6.1fx ovbill\n' "$tool" "$m" \
-		"$(largest "${peaks[$tool]}")" \
-		"$(awk -v a="$m" -v b="$base" 'BEGIN { print (b > 0 ? a / b : 0) }')"
-done
+compare_tools ovbill jq mlr
 echo "goal: jq and mlr at least 15x ovbill"
 
 echo

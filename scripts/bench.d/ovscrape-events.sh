@@ -91,24 +91,14 @@ for ((r = 1; r <= runs; r++)); do
 	for tool in ovscrape jq mlr; do
 		measure "$tool (run $r)" bash -c \
 			"$(declare -f "run_$tool"); run_$tool $dir/million.ndjson"
-		times[$tool]+="$SECONDS_TAKEN "
-		peaks[$tool]+="$PEAK_KB "
+		record_run "$tool"
 	done
 done
 
-median() { printf '%s\n' $1 | sort -n | awk '{a[NR] = $1} END {
-	print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-largest() { printf '%s\n' $1 | sort -n | tail -1; }
-
 echo
 echo "1,000,000 CDR lines to event records, $runs runs:"
+compare_tools ovscrape jq mlr
 base=$(median "${times[ovscrape]}")
-for tool in ovscrape jq mlr; do
-	m=$(median "${times[$tool]}")
-	printf '%-8s median %7.2f s  peak %8d KiB  %6.1fx ovscrape\n' "$tool" \
-		"$m" "$(largest "${peaks[$tool]}")" \
-		"$(awk -v a="$m" -v b="$base" 'BEGIN { print (b > 0 ? a / b : 0) }')"
-done
 printf 'ovscrape: %.2f million lines/s (load average %s)\n' \
 	"$(awk -v s="$base" 'BEGIN { print (s > 0 ? 1 / s : 0) }')" \
 	"$(cut -d' ' -f1 /proc/loadavg)"
