@@ -157,6 +157,12 @@ ok $? "note before --now shown"
 ! grep -q "restarting the media nodes" "$T/then/tickets/1.html"
 ok $? "note after --now left out"
 
+# Times are the reader's local time, with the UTC instant kept in the tag.
+TZ=Europe/Madrid ovticket portal --out "$T/madrid" --now 2026-11-04T12:00:00Z
+like "$(cat "$T/madrid/tickets/1.html")" \
+	'<time datetime="2026-11-02T09:00:00Z">2026-11-02 10:00 CET</time>' \
+	"opening time in the zone of TZ"
+
 # SLA records of a ticket the site does not show are ignored, not drawn.
 printf '%s\n' '{"kind":"sla","time":"2026-11-10T00:00:00Z","ticket":99,"customer":"acme","plan":"24x7","severity":"normal","target":"reaction","state":"running","started":"2026-11-09T09:30:00Z","due":"2026-11-10T09:30:00Z"}' \
 	>"$T/sla-unknown.ndjson"

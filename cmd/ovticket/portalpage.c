@@ -20,13 +20,20 @@
 static const char *const target_names[3] = { "reaction", "workaround",
 	"resolution" };
 
+/* Adds an instant as the reader's local time ("2026-11-03 10:07 CET", in
+ * the zone of TZ), with the exact UTC instant in the datetime attribute. */
 static void
 add_time(struct ov_buf *b, int64_t t)
 {
-	char buf[OV_TIME_LEN];
+	char utc[OV_TIME_LEN], local[64];
 
-	ov_time_format(t, buf);
-	html_escape(b, buf);
+	ov_time_format(t, utc);
+	ov_time_display(t, local, sizeof local);
+	ov_buf_adds(b, "<time datetime=\"");
+	html_escape(b, utc);
+	ov_buf_adds(b, "\">");
+	html_escape(b, local);
+	ov_buf_adds(b, "</time>");
 }
 
 static bool
