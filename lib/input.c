@@ -10,6 +10,10 @@
 #include "diag.h"
 #include "input.h"
 
+/* Bytes a line may have beyond --max-line: a byte order mark on the first
+ * line, and "\r\n". */
+#define LINE_EXTRA 5
+
 #define INITIAL_BUFFER (256 * 1024)
 
 int
@@ -37,8 +41,8 @@ ov_input_open(struct ov_input *in, const char *path, size_t max_line)
 		return -1;
 	}
 	in->cap = INITIAL_BUFFER;
-	if (in->cap > in->max_line + 2)
-		in->cap = in->max_line + 2;
+	if (in->cap > in->max_line + LINE_EXTRA)
+		in->cap = in->max_line + LINE_EXTRA;
 	in->buf = malloc(in->cap);
 	if (in->buf == NULL) {
 		if (in->fd != STDIN_FILENO)
@@ -64,8 +68,8 @@ fill(struct ov_input *in)
 		size_t cap = in->cap * 2;
 		char *p;
 
-		if (cap > in->max_line + 2)
-			cap = in->max_line + 2;
+		if (cap > in->max_line + LINE_EXTRA)
+			cap = in->max_line + LINE_EXTRA;
 		if (cap <= in->cap)
 			return -2;	/* full: the line is too long */
 		p = realloc(in->buf, cap);

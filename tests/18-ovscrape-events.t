@@ -168,6 +168,29 @@ kill -TERM "$fpid"
 wait "$fpid"
 is "$?" 1 "SIGTERM ends -f; a bad line makes the exit status 1"
 
+# A byte order mark and "\r\n" do not count towards --max-line, in a file
+# read once or followed.
+line70='{"e":{"timestamp":1,"x":"'$(printf 'a%.0s' $(seq 42))'"}}'
+mkdir "$T/bom"
+printf '\xef\xbb\xbf%s\r\n%s\r\n' "$line70" "${line70%\"\}\}}aa\"}}" \
+	>"$T/bom/CDR.2026-11-02_00-00-00.log"
+run ovscrape events --deployment acme-prod --max-line 70 \
+	"$T/bom/CDR.2026-11-02_00-00-00.log"
+is "$(grep -c . <<<"$OUT")" 1 "line of --max-line bytes after a BOM read"
+like "$ERR" ":2: line longer than --max-line \(70 bytes\)" \
+	"longer line skipped"
+ovscrape events -f --deployment acme-prod --max-line 70 "$T/bom" \
+	>"$T/bom.out" 2>"$T/bom.err" &
+bpid=$!
+cleanup "stop_pid $bpid"
+wait_for grep -q "longer than" "$T/bom.err"
+wait_for grep -q '"x"' "$T/bom.out"
+is "$(grep -c . "$T/bom.out")" 1 "followed: line after a BOM read"
+like "$(cat "$T/bom.err")" ":2: line longer than --max-line \(70 bytes\)" \
+	"followed: longer line skipped with the same message"
+kill -TERM "$bpid"
+wait "$bpid"
+
 # --- follow the simulator's CDR as it advances ---------------------------
 start_sim "$TOP/scripts/scenarios/demo.json" --cdr-dir "$T/simcdr"
 ovscrape events -f --deployment acme-prod --deployments "$T/dep.csv" \

@@ -159,6 +159,14 @@ event_record(struct ov_record *rec, void *ctx)
 	return 0;
 }
 
+static void
+too_long(struct followed *fw, struct ov_loop *loop, long line)
+{
+	ov_error_at(fw->path, line, "line longer than --max-line (%zu bytes); "
+	    "skipped", loop->max_line);
+	loop->rejected++;
+}
+
 /* Hands one complete line of a followed file to the record function, with
  * the reporting ov_loop_run() does for plain files. */
 static void
@@ -171,6 +179,14 @@ follow_line(struct followed *fw, struct ov_loop *loop, struct events *ev,
 	if (len > 0 && text[len - 1] == '\r')
 		rec.len = --len;
 	text[len] = '\0';
+	if (fw->line == 1 && len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+		rec.text = text += 3;
+		rec.len = len -= 3;
+	}
+	if (len > loop->max_line) {
+		too_long(fw, loop, fw->line);
+		return;
+	}
 	if (strspn(text, " \t") == len)
 		return;
 	loop->records++;
@@ -199,10 +215,10 @@ follow_bytes(struct followed *fw, struct ov_loop *loop, struct events *ev,
 
 		if (!fw->skipping)
 			ov_buf_add(&fw->partial, data, part);
-		if (fw->partial.len > loop->max_line && !fw->skipping) {
-			ov_error_at(fw->path, fw->line + 1, "line longer than "
-			    "%zu bytes skipped", loop->max_line);
-			loop->rejected++;
+		/* Room for a byte order mark and the "\r" of "\r\n", which
+		 * follow_line() takes off before checking the length. */
+		if (fw->partial.len > loop->max_line + 4 && !fw->skipping) {
+			too_long(fw, loop, fw->line + 1);
 			fw->skipping = true;
 			fw->partial.len = 0;
 		}
