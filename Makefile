@@ -113,7 +113,7 @@ check: deps
 
 # The end-to-end tests with every program under valgrind's memcheck.
 check-valgrind: deps
-	$(MAKE) all
+	$(MAKE) all $(FUZZ_REPLAY)
 	OV_BUILD=$(CURDIR)/$(BUILD) OV_VALGRIND=1 $(PROVE) -j2 --exec bash \
 		$(or $(TESTS),tests/*.t)
 
