@@ -166,6 +166,41 @@ is "$STATUS" 0 "newline and tab in text accepted"
 is "$(jq -r .text <<<"$OUT")" "$(printf 'two\nlines\tand tab')" \
 	"multi-line text kept"
 
+# Resolving a pending ticket ends the wait with a resumed event, so that
+# the clocks run again after a reopen.
+ovticket open --customer acme --severity critical --summary wait \
+	--at 2026-11-02T09:00:00Z >"$T/w1"
+w=$(jq -r .ticket "$T/w1")
+ovticket pending --at 2026-11-02T09:02:00Z "$w" >/dev/null
+run ovticket resolve --text done --at 2026-11-02T09:06:00Z "$w"
+is "$(jq -r .action <<<"$OUT" | paste -sd' ')" "resumed resolved" \
+	"resolving a pending ticket resumes it first"
+ovticket reopen --text again --at 2026-11-02T09:10:00Z "$w" >/dev/null
+is "$(ovticket export | ovsla status --plan 24x7 \
+	--now 2026-11-20T00:00:00Z | jq -r "select(.ticket == $w and
+	.target == \"resolution\") | .state")" breached \
+	"resolution clock runs after the reopen"
+
+# Two events that an export could not tell apart are refused.
+ovticket worklog --minutes 30 --at 2026-11-02T10:00:00Z "$w" >/dev/null
+run ovticket worklog --minutes 30 --at 2026-11-02T10:00:00Z "$w"
+is "$STATUS" 1 "identical worklog refused"
+like "$ERR" "the same worklog event is already recorded at 2026-11-02T10:00:00Z" \
+	"identical worklog: message"
+run ovticket worklog --minutes 30 --at 2026-11-02T10:00:01Z "$w"
+is "$STATUS" 0 "same worklog a second later accepted"
+
+# Import refuses an event earlier than its ticket's opening, which its
+# export would list before the ticket exists.
+printf '%s\n' \
+	'{"kind":"ticket","time":"2026-11-03T10:00:00Z","ticket":900,"action":"opened","customer":"acme","severity":"normal","channel":"phone","summary":"s"}' \
+	'{"kind":"ticket","time":"2026-11-03T09:00:00Z","ticket":900,"action":"acknowledged","by":"x"}' \
+	>"$T/early.ndjson"
+run ovticket import "$T/early.ndjson"
+is "$STATUS" 1 "import of an event before the opening: exit 1"
+like "$ERR" "early.ndjson:2: ticket 900 was opened at 2026-11-03T10:00:00Z" \
+	"import of an event before the opening: message"
+
 run ovticket --help
 is "$STATUS" 0 "--help exits 0"
 like "$OUT" "usage: ovticket" "--help prints the usage"

@@ -462,16 +462,16 @@ record_event(struct tk_store *st, struct tk_event *ev, const char *key,
 	if (!tk_ticket_get(st, ev->ticket, &t))
 		return reject(err, errsize, "ticket %" PRId64 " not found",
 		    ev->ticket);
-	if (!(flags & TK_APPLY_FORCE)) {
+	/* Import too: an export lists events in time order, so an event
+	 * before the opening would come back before its ticket exists. */
+	if (ev->time < t.opened) {
 		char when[OV_TIME_LEN];
 
 		ov_time_format(t.opened, when);
-		if (ev->time < t.opened)
-			res = reject(err, errsize, "ticket %" PRId64 " was "
-			    "opened at %s, after this event's time", t.id,
-			    when);
-		else
-			res = check_lifecycle(&t, ev, err, errsize);
+		res = reject(err, errsize, "ticket %" PRId64 " was opened at "
+		    "%s, after this event's time", t.id, when);
+	} else if (!(flags & TK_APPLY_FORCE)) {
+		res = check_lifecycle(&t, ev, err, errsize);
 		if (res == TK_RECORDED && ev->action == TK_REOPENED &&
 		    t.fingerprint != NULL) {
 			int64_t other = other_open_ticket(st, t.fingerprint,
@@ -507,6 +507,42 @@ savepoint(struct tk_store *st, enum tk_stmt_id id, const char *sql)
 	if (tk_step(q, "cannot use a savepoint") != TK_DONE)
 		tk_db_die(st, "cannot use a savepoint");
 	tk_query_reset(q);
+}
+
+struct same_ctx {
+	const struct ov_buf *record;
+	struct ov_buf b;
+	int copies;
+};
+
+static int
+count_same(const struct tk_event *ev, void *ctx)
+{
+	struct same_ctx *sc = ctx;
+
+	tk_event_format(ev, &sc->b);
+	if (sc->b.len == sc->record->len &&
+	    memcmp(sc->b.data, sc->record->data, sc->b.len) == 0)
+		sc->copies++;
+	return 0;
+}
+
+int
+tk_event_copies(struct tk_store *st, const struct tk_event *ev)
+{
+	struct ov_buf record = { 0 };
+	struct same_ctx sc = { &record, { 0 }, 0 };
+	struct tk_filter f;
+
+	tk_event_format(ev, &record);
+	tk_filter_init(&f);
+	f.ticket = ev->ticket;
+	f.since = ev->time;
+	f.until = ev->time + 1;
+	tk_events_each(st, &f, count_same, &sc);
+	ov_buf_free(&sc.b);
+	ov_buf_free(&record);
+	return sc.copies;
 }
 
 enum tk_result

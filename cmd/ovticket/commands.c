@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "channels.h"
+#include "civil.h"
 #include "cli.h"
 #include "commands.h"
 #include "diag.h"
@@ -63,17 +64,48 @@ tk_parse_ticket(const char *arg)
 	    LONG_MAX);
 }
 
+static bool
+is_pending(struct tk_store *st, int64_t id)
+{
+	struct tk_ticket t;
+	bool pending;
+
+	if (!tk_ticket_get(st, id, &t))
+		return false;
+	pending = t.pending;
+	tk_ticket_free(&t);
+	return pending;
+}
+
 /* Records ev in its own transaction and prints it; returns the exit
- * status. */
+ * status.  Resolving a ticket that waits on the customer ends the wait: a
+ * "resumed" event goes first, so that the clocks of a later reopen run. */
 static int
 record_one(struct tk_event *ev)
 {
 	struct tk_store *st = tk_store_open_default(TK_OPEN_CREATE);
-	char err[512];
-	enum tk_result res;
+	struct tk_event resumed = { .ticket = ev->ticket, .time = ev->time,
+		.action = TK_RESUMED, .by = ev->by };
+	bool resume;
+	char err[512], when[OV_TIME_LEN];
+	enum tk_result res = TK_RECORDED;
 
 	tk_begin(st);
-	res = tk_apply(st, ev, NULL, 0, err, sizeof err);
+	resume = ev->action == TK_RESOLVED && is_pending(st, ev->ticket);
+	if (resume)
+		res = tk_apply(st, &resumed, NULL, 0, err, sizeof err);
+	if (res == TK_RECORDED)
+		res = tk_apply(st, ev, NULL, 0, err, sizeof err);
+	/* Checked once recorded, so that a lifecycle error is reported first. */
+	if (res == TK_RECORDED && ev->action != TK_OPENED &&
+	    tk_event_copies(st, ev) > 1) {
+		ov_time_format(ev->time, when);
+		snprintf(err, sizeof err, "ticket %lld: the same %s event is "
+		    "already recorded at %s; give another --at if this is a "
+		    "new one", (long long)ev->ticket, tk_action_name(ev->action),
+		    when);
+		res = TK_REJECTED;
+	}
 	if (res != TK_RECORDED) {
 		tk_rollback(st);
 		tk_store_close(st);
@@ -82,6 +114,8 @@ record_one(struct tk_event *ev)
 	}
 	tk_commit(st);
 	tk_store_close(st);
+	if (resume)
+		tk_print_event(&resumed);
 	tk_print_event(ev);
 	ov_out_flush();
 	return OV_EXIT_OK;

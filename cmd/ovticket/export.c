@@ -156,39 +156,6 @@ alarm_key_of(struct import *im, const struct tk_event *ev, char *key,
 	return key;
 }
 
-struct same_ctx {
-	const struct ov_buf *line;
-	struct ov_buf b;
-};
-
-static int
-same_event(const struct tk_event *ev, void *ctx)
-{
-	struct same_ctx *sc = ctx;
-
-	tk_event_format(ev, &sc->b);
-	return sc->b.len == sc->line->len &&
-	    memcmp(sc->b.data, sc->line->data, sc->b.len) == 0;
-}
-
-/* Returns true when the store contains an event with the same record as
- * im->line, so that importing an export twice adds nothing. */
-static bool
-already_stored(struct import *im, const struct tk_event *ev)
-{
-	struct tk_filter f;
-	struct same_ctx sc = { &im->line, { 0 } };
-	int found;
-
-	tk_filter_init(&f);
-	f.ticket = ev->ticket;
-	f.since = ev->time;
-	f.until = ev->time + 1;
-	found = tk_events_each(im->st, &f, same_event, &sc);
-	ov_buf_free(&sc.b);
-	return found != 0;
-}
-
 static int
 import_event(struct import *im, struct ov_record *rec, const cJSON *obj)
 {
@@ -201,8 +168,7 @@ import_event(struct import *im, struct ov_record *rec, const cJSON *obj)
 		return -1;
 	if (im->batched++ == 0)
 		tk_begin(im->st);
-	tk_event_format(&ev, &im->line);
-	if (already_stored(im, &ev)) {
+	if (tk_event_copies(im->st, &ev) > 0) {
 		im->duplicates++;
 		return 0;
 	}

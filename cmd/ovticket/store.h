@@ -181,6 +181,13 @@ enum tk_result {
 enum tk_result tk_apply(struct tk_store *st, struct tk_event *ev,
     const char *alarm_key, int flags, char *err, size_t errsize);
 
+/*
+ * Returns how many stored events have the same record as ev: the same
+ * ticket, second, action and fields.  Two such events could not be
+ * distinguished in an export.
+ */
+int tk_event_copies(struct tk_store *st, const struct tk_event *ev);
+
 /* Writes the idempotence key of an alarm transition ("fingerprint|time|
  * state") into buf. */
 void tk_alarm_key(char *buf, size_t size, const char *fingerprint,
