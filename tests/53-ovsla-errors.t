@@ -180,4 +180,15 @@ spelled=$OUT
 run ovsla "${C[@]}" "${NOW[@]}" "$T/plain.ndjson"
 is "$spelled" "$OUT" "spelled and plain tickets give the same records"
 
+# A ticket opened twice: the earliest opening counts, with a warning.
+printf '%s\n' \
+	'{"kind":"ticket","time":"2026-11-03T10:00:00Z","ticket":1,"action":"opened","customer":"acme","severity":"normal","channel":"phone","summary":"s"}' \
+	'{"kind":"ticket","time":"2026-11-03T09:00:00Z","ticket":1,"action":"opened","customer":"globex","severity":"normal","channel":"phone","summary":"s"}' \
+	>"$T/twice.ndjson"
+run ovsla --plan 24x7 "${NOW[@]}" "$T/twice.ndjson"
+is "$STATUS" 0 "ticket opened twice: exit 0"
+like "$ERR" "ticket 1 is opened more than once \(customers globex and acme\)" \
+	"ticket opened twice: warning names both customers"
+is "$(jq -r .customer <<<"$OUT" | sort -u)" globex "earliest opening used"
+
 done_testing

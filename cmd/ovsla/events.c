@@ -390,6 +390,33 @@ seen_at_same_instant(const struct event *items, size_t kept,
 	return false;
 }
 
+/* Warns about a ticket opened more than once: the clock starts at its
+ * earliest opening, which comes first once sorted. */
+static void
+warn_reopenings(const struct event_table *et)
+{
+	const struct event *first = NULL;
+	int64_t warned = -1;
+
+	for (size_t i = 0; i < et->count; i++) {
+		const struct event *ev = &et->items[i];
+
+		if (ev->action != ACT_OPENED)
+			continue;
+		if (first == NULL || first->ticket != ev->ticket) {
+			first = ev;
+			continue;
+		}
+		if (warned == ev->ticket)
+			continue;
+		warned = ev->ticket;
+		ov_warn("ticket %lld is opened more than once (customers %s "
+		    "and %s); its earliest opening is used",
+		    (long long)ev->ticket, et->names[first->customer],
+		    et->names[ev->customer]);
+	}
+}
+
 /* Sorts the events and drops duplicates: the same ticket, action and time
  * count once, the first read. */
 void
@@ -407,6 +434,7 @@ events_sort(struct event_table *et)
 	}
 	dropped = et->count - kept;
 	et->count = kept;
+	warn_reopenings(et);
 	if (dropped > 0)
 		ov_note(1, "%zu duplicate ticket events ignored", dropped);
 }
