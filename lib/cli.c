@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,7 +160,10 @@ ov_cli_long(const char *option, const char *arg, long min, long max)
 
 	errno = 0;
 	v = strtol(arg, &end, 10);
-	if (*arg == '\0' || *end != '\0' || errno != 0 || v < min || v > max)
+	/* strtol() also takes blanks and a '+' sign before the digits. */
+	if (!(isdigit((unsigned char)arg[0]) || (arg[0] == '-' &&
+	    isdigit((unsigned char)arg[1]))) || *end != '\0' || errno != 0 ||
+	    v < min || v > max)
 		ov_usage_error("%s '%s': expected a whole number from %ld to "
 		    "%ld", option, arg, min, max);
 	return v;
