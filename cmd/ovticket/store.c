@@ -369,12 +369,14 @@ tk_store_open(const char *path, int flags)
 	}
 	v = schema_version(st);
 	check_version(st, v);
-	if (st->pg == NULL)
-		setup_sqlite(st);
-	else if (v == 0 && !(flags & TK_OPEN_CREATE))
+	/* An empty file, or another program's database, is not made into a
+	 * ticket database by a command that only reads. */
+	if (v == 0 && !(flags & TK_OPEN_CREATE))
 		ov_die(OV_EXIT_RESOURCE, "%s: no ticket tables in this "
 		    "database; ingest alarms or open a ticket to create them",
 		    path);
+	if (st->pg == NULL)
+		setup_sqlite(st);
 	if (v < TK_SCHEMA_VERSION) {
 		if (st->readonly)
 			ov_die(OV_EXIT_RESOURCE, "%s: database schema version "
