@@ -137,6 +137,14 @@ ov_csv_load(const char *path, const char *const *required,
 		    "required", path);
 		goto out;
 	}
+	for (size_t i = 0; i < csv->ncols; i++)
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(csv->header[i], csv->header[j]) == 0) {
+				snprintf(err, errsize, "%s:1: column '%s' "
+				    "appears twice in the header row; keep "
+				    "one", path, csv->header[i]);
+				goto out;
+			}
 	for (const char *const *r = required; r && *r; r++)
 		if (ov_csv_column(csv, *r) < 0) {
 			snprintf(err, errsize, "%s:1: missing column '%s' in "

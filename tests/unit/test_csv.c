@@ -74,6 +74,11 @@ main(void)
 	    "unterminated quote");
 	tap_is_str(customers_error("customer,name\nacme,A\n"),
 	    "1: missing column 'plan' in the header row", "short header");
+	tap_is_str(customers_error("customer,name,plan,contract_start,"
+	    "contract_end,hour_rate,deployment_fee,email,name\n"
+	    "acme,A,24x7,2026-02-01,,,,x,B\n"),
+	    "1: column 'name' appears twice in the header row; keep one",
+	    "column twice in the header");
 	tap_is_str(customers_error(""),
 	    " empty file: a header row is required", "empty file");
 	tap_is_str(customers_error(HEADER "acme,A,24x7,2026-02-01,,,,x\n"
