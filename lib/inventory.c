@@ -214,6 +214,14 @@ parse_deployment(const struct ov_csv *csv, const struct ov_csv_row *row,
 	if (strpbrk(v, "?# \t") != NULL)
 		return field_error(err, errsize, csv, row->line, "url", v,
 		    "expected a base URL without query, fragment or spaces");
+	/* The URL appears in messages, so its value is not repeated here. */
+	if (memchr(strstr(v, "://") + 3, '@', strcspn(strstr(v, "://") + 3,
+	    "/")) != NULL) {
+		snprintf(err, errsize, "%s:%ld: url: deployment %s: the URL "
+		    "contains credentials; put the secret in secret_file",
+		    csv->path, row->line, d->id);
+		return -1;
+	}
 	d->url = xstrdup(v);
 	v = ov_csv_get(csv, row, "api");
 	if (strcmp(v, "openvidu2") == 0)

@@ -185,20 +185,6 @@ parse_options(struct run *r, int argc, char **argv)
 		ov_usage_error("--now and --every cannot be combined");
 }
 
-/* Rejects URLs with a user name or password in them: the secret belongs
- * in secret_file, and a URL is printed in messages. */
-static void
-check_url(const struct run *r, const struct ov_deployment *d)
-{
-	const char *host = strstr(d->url, "://") + 3;
-	size_t authority = strcspn(host, "/?#");
-
-	if (memchr(host, '@', authority) != NULL)
-		ov_die(OV_EXIT_RESOURCE, "%s:%ld: url: deployment %s: the URL "
-		    "contains credentials; put the secret in secret_file",
-		    r->inventory, d->line, d->id);
-}
-
 static void
 select_targets(struct run *r)
 {
@@ -213,7 +199,6 @@ select_targets(struct run *r)
 	for (size_t i = 0; i < r->deps.count; i++) {
 		const struct ov_deployment *d = &r->deps.items[i];
 
-		check_url(r, d);
 		if (r->shard_n > 0 &&
 		    fnv1a64(d->id) % (uint64_t)r->shard_n !=
 		    (uint64_t)(r->shard_k - 1))
