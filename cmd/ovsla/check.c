@@ -82,10 +82,10 @@ parse_line(struct check_state *cs, const char *line, long lineno)
 	if (sscanf(line, "%lld %31s %31s %lld%n", &ticket, target, state,
 	    &met_at, &n) != 4 || line[n] != '\0' || ticket < 0 ||
 	    (t = parse_target(target)) < 0 || state_parse(state, &st) != 0)
-		ov_die(OV_EXIT_RESOURCE, "%s:%ld: invalid state line; the file "
-		    "was not written by ovsla check: move it away to start "
-		    "over (current at_risk, breached and met targets are then "
-		    "reported again)", cs->path, lineno);
+		ov_die(OV_EXIT_RESOURCE, "%s:%ld: invalid state line '%.60s'; "
+		    "the file was not written by ovsla check: move it away to "
+		    "start over (current at_risk, breached and met targets "
+		    "are then reported again)", cs->path, lineno, line);
 	e.ticket = ticket;
 	e.met_at = met_at;
 	e.target = (uint8_t)t;
@@ -152,8 +152,9 @@ add_db_row(void *ctx, int64_t ticket, const char *target, const char *state,
 	int t = parse_target(target);
 
 	if (t < 0 || state_parse(state, &st) != 0)
-		ov_die(OV_EXIT_RESOURCE, "%s: sla_check_state: invalid row for "
-		    "ticket %lld; delete the row", cs->path, (long long)ticket);
+		ov_die(OV_EXIT_RESOURCE, "%s: sla_check_state: invalid row "
+		    "(ticket %lld, target '%.20s', state '%.20s'); delete the "
+		    "row", cs->path, (long long)ticket, target, state);
 	e.target = (uint8_t)t;
 	e.state = (uint8_t)st;
 	push(&cs->old, e);
