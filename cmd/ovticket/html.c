@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "civil.h"
 #include "html.h"
 
 void
@@ -116,4 +117,18 @@ html_write_file(const char *path, const struct ov_buf *b)
 	if (fclose(f) != 0)
 		rc = -1;
 	return rc;
+}
+
+void
+html_time(struct ov_buf *b, int64_t t)
+{
+	char utc[OV_TIME_LEN], local[64];
+
+	ov_time_format(t, utc);
+	ov_time_display(t, local, sizeof local);
+	ov_buf_adds(b, "<time datetime=\"");
+	html_escape(b, utc);
+	ov_buf_adds(b, "\">");
+	html_escape(b, local);
+	ov_buf_adds(b, "</time>");
 }

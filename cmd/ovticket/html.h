@@ -5,6 +5,7 @@
 #ifndef OVTICKET_HTML_H
 #define OVTICKET_HTML_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "json.h"
@@ -25,6 +26,11 @@ void html_printf(struct ov_buf *b, const char *fmt, ...)
 void html_page_begin(struct ov_buf *b, const char *title);
 
 void html_page_end(struct ov_buf *b);
+
+/* Appends an instant as the reader's local time ("2026-11-03 10:07 CET",
+ * in the zone of TZ) in a <time> element whose datetime is the UTC
+ * instant. */
+void html_time(struct ov_buf *b, int64_t t);
 
 /* Writes b to a new file at path.  The portal writes a whole new site
  * folder and swaps it in at the end, so files need no rename of their own.

@@ -403,8 +403,6 @@ add_count(struct ov_buf *b, bool has, int64_t n)
 static void
 latest_row(struct ov_buf *b, const struct portal_report *r, bool staff)
 {
-	char at[OV_TIME_LEN];
-
 	ov_buf_adds(b, "<tr>");
 	if (staff)
 		html_printf(b, "<td>%s</td>", r->customer);
@@ -426,13 +424,12 @@ latest_row(struct ov_buf *b, const struct portal_report *r, bool staff)
 	}
 	if (r->has_connections) {
 		ov_buf_printf(b, "<td>%lld", (long long)r->connections);
-		/* "2026-11-12 16:05 UTC" wraps in a narrow column, where the
+		/* "2026-11-12 17:05 CET" wraps in a narrow column, where the
 		 * RFC 3339 form would widen the table. */
-		ov_time_format(r->connections_at, at);
-		at[10] = ' ';
-		at[16] = '\0';
-		if (r->connections_at != 0)
-			html_printf(b, "<br>at %s UTC", at);
+		if (r->connections_at != 0) {
+			ov_buf_adds(b, "<br>at ");
+			html_time(b, r->connections_at);
+		}
 		ov_buf_adds(b, "</td>");
 	} else {
 		ov_buf_adds(b, "<td class=\"nodata\">no data</td>");

@@ -20,22 +20,6 @@
 static const char *const target_names[3] = { "reaction", "workaround",
 	"resolution" };
 
-/* Adds an instant as the reader's local time ("2026-11-03 10:07 CET", in
- * the zone of TZ), with the exact UTC instant in the datetime attribute. */
-static void
-add_time(struct ov_buf *b, int64_t t)
-{
-	char utc[OV_TIME_LEN], local[64];
-
-	ov_time_format(t, utc);
-	ov_time_display(t, local, sizeof local);
-	ov_buf_adds(b, "<time datetime=\"");
-	html_escape(b, utc);
-	ov_buf_adds(b, "\">");
-	html_escape(b, local);
-	ov_buf_adds(b, "</time>");
-}
-
 static bool
 of_customer(const struct portal_ticket *t, const char *customer)
 {
@@ -164,7 +148,7 @@ ticket_table(struct ov_buf *b, const struct portal *p, const char *customer,
 			    "<td class=\"%s\">%s</td><td>", severity,
 			    t->severity, t->state, portal_ticket_sla(t),
 			    portal_ticket_sla(t));
-			add_time(b, t->opened);
+			html_time(b, t->opened);
 			html_printf(b, "</td><td>%s</td></tr>\n", t->summary);
 		}
 	}
@@ -179,7 +163,7 @@ ticket_header(struct ov_buf *b, const struct portal_ticket *t)
 	    "<tr><th>Channel</th><td>%s</td></tr>\n"
 	    "<tr><th>State</th><td>%s</td></tr>\n<tr><th>Opened</th><td>",
 	    t->customer, t->severity, t->channel, t->state);
-	add_time(b, t->opened);
+	html_time(b, t->opened);
 	ov_buf_adds(b, "</td></tr>\n");
 	if (t->deployment[0] != '\0')
 		html_printf(b, "<tr><th>Deployment</th><td>%s</td></tr>\n",
@@ -191,7 +175,7 @@ ticket_header(struct ov_buf *b, const struct portal_ticket *t)
 		    target_names[k], t->sla[k].state, t->sla[k].state);
 		if (t->sla[k].due != 0) {
 			ov_buf_adds(b, ", due ");
-			add_time(b, t->sla[k].due);
+			html_time(b, t->sla[k].due);
 		}
 		ov_buf_adds(b, "</td></tr>\n");
 	}
@@ -219,7 +203,7 @@ ticket_page(struct ov_buf *b, const struct portal_ticket *t, bool staff,
 		if (e->private_note && !staff)
 			continue;
 		ov_buf_adds(b, "<tr><td>");
-		add_time(b, e->time);
+		html_time(b, e->time);
 		html_printf(b, "</td><td>%s%s</td><td>%s</td><td><pre>%s"
 		    "</pre></td></tr>\n", e->action,
 		    e->private_note ? " (internal)" : "", e->by, e->detail);
