@@ -98,7 +98,8 @@ check_lexical(struct ov_record *rec)
 			if (d + 1 < end && *d == '0' && d[1] >= '0' &&
 			    d[1] <= '9')
 				return ov_reject(rec, "invalid JSON: number with "
-				    "a leading zero at column %zu", column);
+				    "a leading zero at column %zu (remove the "
+				    "zero)", column);
 		}
 		in_number = !in_string && ((c >= '0' && c <= '9') ||
 		    c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E');

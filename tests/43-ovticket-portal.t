@@ -46,6 +46,8 @@ done
 [ ! -e "$T/site/customers/acme/tickets/2.html" ] &&
 	[ ! -e "$T/site/customers/globex/tickets/1.html" ]
 ok $? "ticket pages only in their customer's tree"
+grep -q 'href="tickets/3.html"' "$T/site/index.html"
+ok $? "staff overview links a resolved ticket's page"
 
 # Every page renders; screenshots are real PNG images.
 chromium_run "file://$T/site/index.html" --window-size=1200,1400 \

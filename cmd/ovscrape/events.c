@@ -55,7 +55,10 @@ static const struct ov_help events_help = {
 	"  -v, --verbose        print notes\n"
 	"\n"
 	"An event delivered twice (same name, timestamp and identifying\n"
-	"fields) is written once.\n",
+	"fields) is written once.\n"
+	"\n"
+	"Exit status: 0 ok, 1 some lines rejected, 2 usage error, 3 a file\n"
+	"could not be read.\n",
 };
 
 /* Recent event keys: a ring in arrival order, chained into buckets. */

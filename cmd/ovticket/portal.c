@@ -39,7 +39,11 @@ static const struct ov_help portal_help = {
 	"  --db FILE          ticket database (default: $OV_DB)\n"
 	"  --now TIME         write the site as it was at TIME (RFC 3339)\n"
 	"  -v, -q             more notes, no warnings\n"
-	"  --help, --version  show this help or the version\n",
+	"  --help, --version  show this help or the version\n"
+	"\n"
+	"Times are shown in the local time of TZ (for example\n"
+	"TZ=Europe/Madrid).  Compute --sla with 'ovsla status --now' at the\n"
+	"same instant as --now.\n",
 };
 
 enum {

@@ -195,7 +195,7 @@ ticket_page(struct ov_buf *b, const struct portal_ticket *t, bool staff,
 	html_printf(b, "<nav><a href=\"%s\">Overview</a></nav>\n", back);
 	html_printf(b, "<h2>%s</h2>\n", t->summary);
 	ticket_header(b, t);
-	ov_buf_adds(b, "<h2>Activity (UTC)</h2>\n<table>\n<tr><th>Time</th>"
+	ov_buf_adds(b, "<h2>Activity</h2>\n<table>\n<tr><th>Time</th>"
 	    "<th>Action</th><th>By</th><th>Text</th></tr>\n");
 	for (size_t i = 0; i < t->nevents; i++) {
 		const struct portal_event *e = &t->events[i];
@@ -400,6 +400,9 @@ portal_render(const struct portal *p, const char *dir, char *err,
 	customer_table(&b, p);
 	weekly_chart(&b, p, NULL);
 	sla_chart(&b, p, NULL);
+	/* Links every staff ticket page, closed ones included. */
+	ov_buf_adds(&b, "<h2>All tickets</h2>\n");
+	ticket_table(&b, p, NULL, false, "tickets", true);
 	html_page_end(&b);
 	snprintf(path, sizeof path, "%s/index.html", dir);
 	rc = write_page(&b, path, err, errsize);
