@@ -112,6 +112,17 @@ skip_line(struct ov_input *in)
 	}
 }
 
+void
+ov_line_trim(char **text, size_t *len, long line)
+{
+	if (*len > 0 && (*text)[*len - 1] == '\r')
+		(*len)--;
+	if (line == 1 && *len >= 3 && memcmp(*text, "\xef\xbb\xbf", 3) == 0) {
+		*text += 3;
+		*len -= 3;
+	}
+}
+
 int
 ov_input_next(struct ov_input *in, const char **line, size_t *len)
 {
@@ -128,13 +139,7 @@ ov_input_next(struct ov_input *in, const char **line, size_t *len)
 			n = nl ? (size_t)(nl - p) : avail;
 			in->start += nl ? n + 1 : n;
 			in->line++;
-			if (n > 0 && p[n - 1] == '\r')
-				n--;
-			if (in->line == 1 && n >= 3 &&
-			    memcmp(p, "\xef\xbb\xbf", 3) == 0) {
-				p += 3;
-				n -= 3;
-			}
+			ov_line_trim(&p, &n, in->line);
 			if (n > in->max_line)
 				return OV_LINE_TOO_LONG;
 			*line = p;

@@ -42,6 +42,10 @@ int ov_input_open(struct ov_input *in, const char *path, size_t max_line);
 /* Reads the next line. The pointer is valid until the next call. */
 int ov_input_next(struct ov_input *in, const char **line, size_t *len);
 
+/* Takes the "\r" of a "\r\n" line end off a line, and a UTF-8 byte order
+ * mark off line 1, by moving *text and shortening *len. */
+void ov_line_trim(char **text, size_t *len, long line);
+
 /* Closes the input (standard input is left open). */
 void ov_input_close(struct ov_input *in);
 

@@ -176,16 +176,12 @@ static void
 follow_line(struct followed *fw, struct ov_loop *loop, struct events *ev,
     char *text, size_t len)
 {
-	struct ov_record rec = { .file = fw->path, .line = ++fw->line,
-		.text = text, .len = len };
+	struct ov_record rec = { .file = fw->path, .line = ++fw->line };
 
-	if (len > 0 && text[len - 1] == '\r')
-		rec.len = --len;
+	ov_line_trim(&text, &len, fw->line);
 	text[len] = '\0';
-	if (fw->line == 1 && len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
-		rec.text = text += 3;
-		rec.len = len -= 3;
-	}
+	rec.text = text;
+	rec.len = len;
 	if (len > loop->max_line) {
 		too_long(fw, loop, fw->line);
 		return;
