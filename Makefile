@@ -92,7 +92,7 @@ fuzz_line = $(shell sed -n '/$(1):/{s/^.*$(1): *//; s/ *\*\/.*//; p;}' $(2))
 .SECONDEXPANSION:
 $(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(BUILD)/libov.a \
 		$$(call fuzz_line,fuzz-sources,tests/fuzz/fuzz_$$*.c) \
-		$(wildcard cmd/*/*.c cmd/*/*.h lib/*.h)
+		$(wildcard cmd/*/*.c cmd/*/*.h lib/*.h tests/fuzz/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(OV_CFLAGS) $(DEP_CFLAGS) \
 		$(call pc_cflags,$(call fuzz_line,fuzz-pkgs,$<)) $(CFLAGS) \

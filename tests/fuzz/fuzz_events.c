@@ -14,6 +14,7 @@
 
 #include "../../cmd/ovscrape/scrape.h"
 #include "../../cmd/ovsla/ovsla.h"
+#include "fuzz_line.h"
 #include "json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -74,16 +75,12 @@ check_ovsla(struct ov_record *rec, const cJSON *obj)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = malloc(size + 1);
-	struct ov_record rec = { .file = "fuzz", .line = 1 };
+	struct ov_record rec;
+	char *text = fuzz_line(data, size, &rec);
 	cJSON *obj;
 
 	if (text == NULL)
 		return 0;
-	memcpy(text, data, size);
-	text[size] = '\0';
-	rec.text = text;
-	rec.len = size;
 	obj = ov_record_parse(&rec);
 	check_events(&rec, obj);
 	check_ovsla(&rec, obj);

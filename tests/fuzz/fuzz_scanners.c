@@ -12,6 +12,7 @@
 
 #include "../../cmd/ovalarm/scan.h"
 #include "../../cmd/ovbill/ovbill.h"
+#include "fuzz_line.h"
 #include "json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -78,16 +79,12 @@ check_ovalarm(const char *text, size_t len, const cJSON *obj)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = malloc(size + 1);
-	struct ov_record rec = { .file = "fuzz", .line = 1 };
+	struct ov_record rec;
+	char *text = fuzz_line(data, size, &rec);
 	cJSON *obj;
 
 	if (text == NULL)
 		return 0;
-	memcpy(text, data, size);
-	text[size] = '\0';
-	rec.text = text;
-	rec.len = size;
 	obj = ov_record_parse(&rec);
 	check_ovbill(text, size, obj);
 	check_ovalarm(text, size, obj);
