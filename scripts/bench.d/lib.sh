@@ -36,6 +36,14 @@ record_run() {
 	peaks[$1]+="$PEAK_KB "
 }
 
+# measure_tool TOOL RUN FILE: measures the shell function run_TOOL on FILE
+# in a new bash, which also gets $dir, and keeps the figures for TOOL.
+measure_tool() {
+	measure "$1 (run $2)" bash -c \
+		"dir=${dir-}; $(declare -f "run_$1"); run_$1 $3"
+	record_run "$1"
+}
+
 # median LIST, largest LIST: of a space-separated list of numbers.
 median() { printf '%s\n' $1 | sort -n | awk '{a[NR] = $1} END {
 	print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }

@@ -105,9 +105,7 @@ fi
 declare -A times peaks
 for ((r = 1; r <= runs; r++)); do
 	for tool in ovalarm jq mlr; do
-		measure "$tool (run $r)" bash -c \
-			"dir=$dir; $(declare -f "run_$tool"); run_$tool $dir/million.ndjson"
-		record_run "$tool"
+		measure_tool "$tool" "$r" "$dir/million.ndjson"
 	done
 	measure "ovalarm default rules (run $r)" ovalarm "$dir/million.ndjson"
 	record_run default

@@ -113,10 +113,8 @@ for ((r = 1; r <= runs; r++)); do
 	measure "ovbill (run $r)" ovbill --month 2026-11 \
 		--customers "$dir/customers.csv" "$dir/million.ndjson"
 	record_run ovbill
-	measure "jq (run $r)" bash -c "$(declare -f run_jq); run_jq $dir/million.ndjson"
-	record_run jq
-	measure "mlr (run $r)" bash -c "$(declare -f run_mlr); run_mlr $dir/million.ndjson"
-	record_run mlr
+	measure_tool jq "$r" "$dir/million.ndjson"
+	measure_tool mlr "$r" "$dir/million.ndjson"
 done
 
 echo

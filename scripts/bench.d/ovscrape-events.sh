@@ -89,9 +89,7 @@ rm -f "$dir/ovscrape.out" "$dir/jq.out"
 declare -A times peaks
 for ((r = 1; r <= runs; r++)); do
 	for tool in ovscrape jq mlr; do
-		measure "$tool (run $r)" bash -c \
-			"$(declare -f "run_$tool"); run_$tool $dir/million.ndjson"
-		record_run "$tool"
+		measure_tool "$tool" "$r" "$dir/million.ndjson"
 	done
 done
 
