@@ -3,13 +3,14 @@
  * without building a cJSON tree, for the hot paths of the programs.
  *
  * The scan accepts a subset of JSON that can be used as written, with no
- * decoding: strings of valid UTF-8 whose only escapes are \" and \\,
- * whole numbers of at most 15 digits (not -0), true, false, null, arrays,
- * and objects of at most 32 keys without duplicates, nested at most 32
- * deep, with spaces and tabs as the only blanks.  Such text prints back
- * unchanged through lib/json.c once the blanks are left out.  Anything
- * else, valid or not, fails the scan: the caller then parses the line with
- * ov_record_parse(), which accepts it or gives the exact reason why not.
+ * decoding.  Strings are valid UTF-8 whose only escapes are \" and \\.
+ * Numbers are whole, of at most 15 digits, and not -0.  true, false, null
+ * and arrays are taken too.  Objects have at most 32 keys and no
+ * duplicates, values nest at most 32 deep, and spaces and tabs are the
+ * only blanks.  Such text prints back unchanged through lib/json.c once
+ * the blanks are left out.  Anything else, valid or not, fails the scan:
+ * the caller then parses the line with ov_record_parse(), which accepts it
+ * or gives the exact reason why not.
  * Whatever the scan accepts, ov_record_parse() accepts with the same
  * values.
  */
@@ -38,7 +39,7 @@ struct ov_scan {
 
 /*
  * Scans text[0..len) as one JSON object with optional blanks around it.
- * Set member and ctx of sc first; the rest is set here.  Returns true when
+ * The caller sets member and ctx of sc first, and this function the rest.  Returns true when
  * the whole line is in the subset and no member function stopped it.
  */
 bool ov_scan_line(struct ov_scan *sc, const char *text, size_t len);

@@ -157,7 +157,7 @@ struct event_source {
 	int64_t head_second;
 };
 
-/* What a converted line was, for duplicate detection. */
+/* Identity of a converted line, for duplicate detection. */
 struct event_info {
 	uint64_t key;		/* hash of name, time and identifying fields */
 	const char *name;	/* the event name, name_len bytes, valid

@@ -107,7 +107,8 @@ intern(struct event_table *et, const char *name)
 	return (uint32_t)et->nnames++;
 }
 
-/* Finds the action named s[0..len); returns false when none is. */
+/* Finds the action named s[0..len).  Returns false when no action has
+ * that name. */
 static bool
 find_action(const char *s, size_t len, enum action *out)
 {
